@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "teprov",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "teprov", targets: ["teprov"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CLibXML2",
+            pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]
+        ),
+        .target(
+            name: "TeprovCore",
+            dependencies: ["CLibXML2"]
+        ),
+        .executableTarget(
+            name: "teprov",
+            dependencies: [
+                "TeprovCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "teprov-bench-gen",
+            dependencies: ["TeprovCore"],
+            path: "Sources/teprov-bench-gen"
+        ),
+        .testTarget(
+            name: "TeprovCoreTests",
+            dependencies: ["TeprovCore"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "TeprovCLITests",
+            dependencies: ["TeprovCore"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

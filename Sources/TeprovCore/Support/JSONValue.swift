@@ -1,0 +1,168 @@
+/// A JSON document as a value, with object members kept in insertion order.
+///
+/// Used for everything teprov writes as JSON (validate output, plan files, reports), so the output
+/// is byte-for-byte deterministic. `serialized(style:)` also produces the RFC 8785 canonical form.
+public enum JSONValue: Sendable, Hashable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case double(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): return true
+        case (.bool(let a), .bool(let b)): return a == b
+        case (.int(let a), .int(let b)): return a == b
+        case (.double(let a), .double(let b)): return a == b
+        case (.string(let a), .string(let b)): return a == b
+        case (.array(let a), .array(let b)): return a == b
+        case (.object(let a), .object(let b)):
+            return a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        default: return false
+        }
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        switch self {
+        case .null: hasher.combine(0)
+        case .bool(let value): hasher.combine(value)
+        case .int(let value): hasher.combine(value)
+        case .double(let value): hasher.combine(value)
+        case .string(let value): hasher.combine(value)
+        case .array(let values): hasher.combine(values)
+        case .object(let members):
+            for (key, value) in members {
+                hasher.combine(key)
+                hasher.combine(value)
+            }
+        }
+    }
+
+    /// Member lookup for objects (first match); `nil` for other values.
+    public subscript(key: String) -> JSONValue? {
+        guard case .object(let members) = self else { return nil }
+        return members.first(where: { $0.0 == key })?.1
+    }
+
+    /// How to lay the text out.
+    public enum Style: Sendable {
+        /// Two-space indentation, one member per line, trailing newline: files people read.
+        case pretty
+        /// No whitespace, members in insertion order.
+        case compact
+        /// RFC 8785 (JCS): no whitespace, members sorted by UTF-16 code units, for digests.
+        case canonical
+    }
+
+    /// The JSON text of this value.
+    public func serialized(style: Style = .pretty) -> String {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(into: &output, style: style, depth: 0)
+        if case .pretty = style { output.append(0x0A) }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Appends the JSON text as UTF-8 bytes.
+    public func write(into output: inout [UInt8], style: Style, depth: Int = 0) {
+        switch self {
+        case .null: output.append(contentsOf: "null".utf8)
+        case .bool(let value): output.append(contentsOf: (value ? "true" : "false").utf8)
+        case .int(let value): output.append(contentsOf: String(value).utf8)
+        case .double(let value): output.append(contentsOf: JSONValue.numberText(value).utf8)
+        case .string(let value): JSONValue.writeString(value, into: &output)
+        case .array(let values):
+            if values.isEmpty {
+                output.append(contentsOf: "[]".utf8)
+                return
+            }
+            output.append(UInt8(ascii: "["))
+            for (position, value) in values.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(&output, style: style, depth: depth + 1)
+                value.write(into: &output, style: style, depth: depth + 1)
+            }
+            newline(&output, style: style, depth: depth)
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            if members.isEmpty {
+                output.append(contentsOf: "{}".utf8)
+                return
+            }
+            let ordered: [(String, JSONValue)]
+            if case .canonical = style {
+                ordered = members.sorted { Array($0.0.utf16).lexicographicallyPrecedes(Array($1.0.utf16)) }
+            } else {
+                ordered = members
+            }
+            output.append(UInt8(ascii: "{"))
+            for (position, (key, value)) in ordered.enumerated() {
+                if position > 0 { output.append(UInt8(ascii: ",")) }
+                newline(&output, style: style, depth: depth + 1)
+                JSONValue.writeString(key, into: &output)
+                output.append(UInt8(ascii: ":"))
+                if case .pretty = style { output.append(0x20) }
+                value.write(into: &output, style: style, depth: depth + 1)
+            }
+            newline(&output, style: style, depth: depth)
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    private func newline(_ output: inout [UInt8], style: Style, depth: Int) {
+        guard case .pretty = style else { return }
+        output.append(0x0A)
+        for _ in 0..<(depth * 2) { output.append(0x20) }
+    }
+
+    /// Numbers as ECMAScript prints them (RFC 8785 §3.2.2.3) for the common cases: integral values
+    /// without a fraction, others in Swift's shortest round-trip form.
+    static func numberText(_ value: Double) -> String {
+        guard value.isFinite else { return "null" }
+        if value == value.rounded(), abs(value) < 1e21 {
+            if abs(value) < 9.007_199_254_740_992e15 { return String(Int64(value)) }
+        }
+        var text = String(value)
+        if text.hasSuffix(".0") { text.removeLast(2) }
+        return text
+    }
+
+    /// Writes a JSON string literal with the escapes RFC 8785 prescribes.
+    public static func writeString(_ value: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        for byte in value.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
+            case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
+            case 0x08: output.append(contentsOf: "\\b".utf8)
+            case 0x0C: output.append(contentsOf: "\\f".utf8)
+            case 0x0A: output.append(contentsOf: "\\n".utf8)
+            case 0x0D: output.append(contentsOf: "\\r".utf8)
+            case 0x09: output.append(contentsOf: "\\t".utf8)
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                output.append(contentsOf: "\\u00".utf8)
+                output.append(hex[Int(byte >> 4)])
+                output.append(hex[Int(byte & 0xF)])
+            default: output.append(byte)
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
+}
+
+extension AttributeValue {
+    /// The value as JSON (strings, booleans, numbers, arrays).
+    public var jsonValue: JSONValue {
+        switch self {
+        case .string(let text): return .string(text)
+        case .bool(let flag): return .bool(flag)
+        case .int(let number): return .int(number)
+        case .double(let number): return .double(number)
+        case .multi(let values): return .array(values.map(\.jsonValue))
+        }
+    }
+}

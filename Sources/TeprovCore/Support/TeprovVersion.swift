@@ -1,0 +1,4 @@
+/// The version `teprov --version` prints and plans record.
+public enum TeprovVersion {
+    public static let current = "0.1.0"
+}

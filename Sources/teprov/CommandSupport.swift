@@ -1,0 +1,46 @@
+import ArgumentParser
+import TeprovCore
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes to stderr without buffering surprises.
+enum StandardError {
+    static func write(_ text: String) {
+        var line = text
+        if !line.hasSuffix("\n") { line += "\n" }
+        writeAll(2, line)
+    }
+}
+
+/// Writes every byte of `text` to a file descriptor (retrying short writes).
+func writeAll(_ descriptor: Int32, _ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let written = bytes.withUnsafeMutableBytes { buffer in
+            Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        }
+        if written < 0 {
+            if errno == EINTR { continue }
+            return
+        }
+        offset += written
+    }
+}
+
+/// Writes a command's result to stdout.
+enum StandardOutput {
+    static func write(_ text: String) {
+        writeAll(1, text)
+    }
+}
+
+extension TeprovError {
+    /// Prints the error as one sentence on stderr and turns it into the exit code of SPEC §1.
+    func exit() -> ExitCode {
+        StandardError.write("teprov: \(description)")
+        return ExitCode(exitCode)
+    }
+}
