@@ -1,0 +1,104 @@
+/// Who is entitled to the application, computed once from assignments, roles and group listings
+/// with Entra's rules (SPEC §3, §4 "Effective assignment").
+///
+/// Keys are user object ids, lower-cased (Graph ids are GUIDs; case must not split a person in two).
+public struct EntitlementIndex: Sendable {
+    /// What the assignments say about one user.
+    public struct Entitlement: Sendable, Hashable {
+        /// Role values that entitle, in assignment order without repeats.
+        public var roleValues: [String] = []
+        /// The user holds at least one assignment whose role is Default Access.
+        public var hasDefaultAccess = false
+        /// The user holds at least one (non-deleted) assignment of any role.
+        public var hasAnyAssignment = false
+
+        public var isEntitled: Bool { !roleValues.isEmpty }
+    }
+
+    private var byUser: [String: Entitlement]
+    /// User-principal assignments considered (not deleted), for the "different identifiers" check.
+    public let userAssignmentIds: [String]
+    public private(set) var diagnostics: [Diagnostic]
+
+    /// Builds the index.
+    /// - Throws: `TeprovError(.input)` for a `Group` assignment whose group has no members listing.
+    public init(inputs: DirectoryInputs, skipDefaultAccess: Bool) throws {
+        byUser = [:]
+        diagnostics = []
+        var userIds: [String] = []
+        let rolesById: [String: AppRole]? = inputs.appRoles.map { roles in
+            var table: [String: AppRole] = [:]
+            for role in roles { table[role.id.lowercased()] = role }
+            return table
+        }
+        var warnedUnknownRoles: Set<String> = []
+        for assignment in inputs.assignments ?? [] {
+            guard assignment.deletedDateTime == nil, assignment.principalType != .servicePrincipal else { continue }
+            // What this assignment's role gives: an entitling value, Default Access, or nothing.
+            var entitlingValue: String?
+            let defaultAccess = assignment.isDefaultAccess
+            if defaultAccess {
+                entitlingValue = skipDefaultAccess ? nil : "Default Access"
+            } else if let rolesById {
+                if let role = rolesById[assignment.appRoleId.lowercased()] {
+                    entitlingValue = role.isEnabled ? role.effectiveValue : nil
+                } else if warnedUnknownRoles.insert(assignment.appRoleId.lowercased()).inserted {
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, file: assignment.file, line: assignment.line,
+                            "app role \(assignment.appRoleId) is not in --app-roles; its assignments do not entitle"))
+                }
+            } else {
+                entitlingValue = assignment.appRoleId
+            }
+            let principals: [String]
+            switch assignment.principalType {
+            case .user:
+                principals = [assignment.principalId]
+                userIds.append(assignment.principalId.lowercased())
+            case .group:
+                guard let group = inputs.groups[assignment.principalId.lowercased()] else {
+                    let name = assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
+                        ?? assignment.principalId
+                    throw TeprovError(
+                        .input,
+                        "group \(name) is assigned to the application but --group-members lists no members for it; "
+                            + "export its members or remove the assignment",
+                        file: assignment.file, line: assignment.line)
+                }
+                principals = group.memberIds
+            case .servicePrincipal:
+                continue
+            }
+            for principal in principals {
+                let key = principal.lowercased()
+                var entry = byUser[key] ?? Entitlement()
+                entry.hasAnyAssignment = true
+                if defaultAccess { entry.hasDefaultAccess = true }
+                if let entitlingValue, !entry.roleValues.contains(entitlingValue) {
+                    entry.roleValues.append(entitlingValue)
+                }
+                byUser[key] = entry
+            }
+        }
+        userAssignmentIds = userIds
+    }
+
+    /// The entitlement of a user id (empty when the user holds no assignment).
+    public func entitlement(forUserId id: String) -> Entitlement {
+        byUser[id.lowercased()] ?? Entitlement()
+    }
+
+    /// SPEC §3: a warning when fewer than half of the `User` assignments resolve to a source record.
+    /// - Parameter sourceIds: lower-cased ids of the source records.
+    public func identifierMismatchWarning(sourceIds: Set<String>, file: String) -> Diagnostic? {
+        let distinct = Set(userAssignmentIds)
+        guard !distinct.isEmpty else { return nil }
+        let resolved = distinct.filter { sourceIds.contains($0) }.count
+        guard resolved * 2 < distinct.count else { return nil }
+        return Diagnostic(
+            .warning, file: file, line: nil,
+            "only \(resolved) of \(distinct.count) user assignments name a user in the exports; the assignments "
+                + "and the exports may use different identifiers (object id vs. on-premises GUID)")
+    }
+}
