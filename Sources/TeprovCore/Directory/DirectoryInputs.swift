@@ -1,6 +1,6 @@
 /// One app-role assignment from Graph `appRoleAssignedTo` (or its CSV form), SPEC §3.
 public struct AppRoleAssignment: Sendable, Hashable {
-    public enum PrincipalType: String, Sendable, Hashable {
+    public enum PrincipalType: String, Sendable, Hashable, CaseIterable {
         case user = "User"
         case group = "Group"
         case servicePrincipal = "ServicePrincipal"

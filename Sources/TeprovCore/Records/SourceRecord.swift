@@ -54,7 +54,8 @@ public struct SourceRecord: Sendable {
 
     /// Convenience lookup by name (folded to lower case).
     public subscript(name: String) -> AttributeValue? {
-        self[AttributeKey(name)]
+        get { self[AttributeKey(name)] }
+        set { self[AttributeKey(name)] = newValue }
     }
 
     /// Appends a field without checking for an existing one; readers use it when keys are known distinct.

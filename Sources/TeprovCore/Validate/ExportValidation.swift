@@ -57,7 +57,7 @@ public struct ExportValidation: Sendable {
     }
 
     /// Machine-readable report (`--format json`).
-    public func renderJSON() -> String {
+    public func renderJSON(extra: [(String, JSONValue)] = [], includeRecords: Bool = true) -> String {
         let fileValues: [JSONValue] = files.map { file in
             var members: [(String, JSONValue)] = [("path", .string(file.path))]
             if let summary = file.summary {
@@ -73,12 +73,12 @@ public struct ExportValidation: Sendable {
                 if let line = error.line { errorMembers.append(("line", .int(Int64(line)))) }
                 members.append(("error", .object(errorMembers)))
             }
-            if !file.records.isEmpty {
+            if includeRecords, !file.records.isEmpty {
                 members.append(("users", .array(file.records.map(\.jsonValue))))
             }
             return .object(members)
         }
-        return JSONValue.object([("files", .array(fileValues))]).serialized(style: .pretty)
+        return JSONValue.object([("files", .array(fileValues))] + extra).serialized(style: .pretty)
     }
 }
 
