@@ -1,0 +1,177 @@
+/// Collects one XML record's attributes and hands the finished record to the `ReadContext`:
+/// repeated names merge into a multi-valued attribute, the first record-level problem makes the
+/// record invalid, and directory dialects (DSML, CLIXML) get the object-class filter and
+/// `DirectoryRecordFixups`.
+final class XMLRecordBuilder {
+    private let context: ReadContext
+    private let isDirectory: Bool
+    private var fields: [SourceRecord.Field] = []
+    /// Per key id: the serial of the record that last stored the key (finds repeats without a search).
+    private var stamps: [Int] = []
+    private var serial = 0
+    private var line = 0
+    private var problem: String?
+    private var objectClasses: [String]?
+    private var skipped = XMLSkippedObjects()
+
+    /// - Parameter isDirectory: apply the object-class filter and the directory fix-ups.
+    init(context: ReadContext, isDirectory: Bool) {
+        self.context = context
+        self.isDirectory = isDirectory
+    }
+
+    /// Starts a record whose start tag is on `line`.
+    @inline(__always)
+    func begin(line: Int) {
+        serial += 1
+        self.line = line
+        fields.removeAll(keepingCapacity: true)
+        problem = nil
+        objectClasses = nil
+    }
+
+    /// `true` once the current record is known to be invalid (callers may stop decoding it).
+    var isRejected: Bool { problem != nil }
+
+    /// Stores a value (a repeated name adds to a multi-valued attribute).
+    @inline(__always)
+    func add(_ entry: XMLAttributeNameTable.Entry, _ value: AttributeValue) {
+        if entry.keyID >= stamps.count {
+            stamps.append(contentsOf: repeatElement(0, count: entry.keyID + 1 - stamps.count))
+        }
+        if stamps[entry.keyID] == serial, let position = fields.firstIndex(where: { $0.key == entry.key }) {
+            fields[position].value = XMLRecordBuilder.merge(fields[position].value, value)
+            return
+        }
+        stamps[entry.keyID] = serial
+        fields.append(SourceRecord.Field(key: entry.key, value: value))
+    }
+
+    /// Marks the record invalid; the first problem is the one reported.
+    func reject(_ message: String) {
+        if problem == nil { problem = message }
+    }
+
+    /// Gives the record's object classes to the directory filter (read even when not projected).
+    func noteObjectClasses(_ classes: [String]) {
+        objectClasses = (objectClasses ?? []) + classes
+    }
+
+    /// Emits the record, rejects it, or skips it as a non-user directory object.
+    /// - Parameter label: how diagnostics name the record, e.g. `entry "CN=Ann Lee,..."`.
+    func finish(label: @autoclosure () -> String) throws {
+        if isDirectory, let objectClasses, let reason = XMLSkippedObjects.nonUserClass(objectClasses) {
+            skipped.count(reason, line: line)
+            return
+        }
+        if let problem {
+            context.rejectRecord(line: line, "\(label()): \(problem); the record is not used, fix it in the export")
+            return
+        }
+        var record = SourceRecord(origin: context.origin(line: line), fields: fields)
+        if isDirectory { DirectoryRecordFixups.apply(to: &record) }
+        try context.emit(record)
+    }
+
+    /// A finished record whose fate is decided later (generic XML buffers records until it knows which
+    /// element name is the repeated one).
+    enum Pending {
+        case record(SourceRecord)
+        case rejected(line: Int, message: String)
+    }
+
+    /// Finishes the record without handing it on; `commit(_:)` does that (or nothing, to drop it).
+    func finishPending(label: @autoclosure () -> String) -> Pending {
+        if let problem {
+            return .rejected(
+                line: line, message: "\(label()): \(problem); the record is not used, fix it in the export")
+        }
+        return .record(SourceRecord(origin: RecordOrigin(file: context.path, line: line, index: 0), fields: fields))
+    }
+
+    /// Hands a pending record to the context (its index is assigned now).
+    func commit(_ pending: Pending) throws {
+        switch pending {
+        case .record(var record):
+            record.origin = context.origin(line: record.origin.line)
+            try context.emit(record)
+        case .rejected(let line, let message):
+            context.rejectRecord(line: line, message)
+        }
+    }
+
+    /// Reports what the filter skipped (one warning per file).
+    func finishFile() {
+        if let summary = skipped.summary { context.warn(line: skipped.firstLine, summary) }
+    }
+
+    /// `TextNormalization.untypedScalar`, skipping the spelling comparisons for text that cannot be
+    /// `true` or `false` by its length (most values).
+    @inline(__always)
+    static func untyped(_ text: String) -> AttributeValue {
+        let length = text.utf8.count
+        return length == 4 || length == 5 ? TextNormalization.untypedScalar(text) : .string(text)
+    }
+
+    private static func merge(_ existing: AttributeValue, _ added: AttributeValue) -> AttributeValue {
+        var values: [AttributeValue]
+        if case .multi(let list) = existing { values = list } else { values = [existing] }
+        if case .multi(let list) = added { values.append(contentsOf: list) } else { values.append(added) }
+        return .multi(values)
+    }
+}
+
+/// Directory objects that are not user accounts (organizational units, groups, computers, contacts),
+/// skipped by object class and counted for one summary warning.
+struct XMLSkippedObjects {
+    private(set) var total = 0
+    private(set) var firstLine: Int?
+    private var byClass: [(String, Int)] = []
+
+    /// The reason to skip an object with these classes, or `nil` for a user account.
+    ///
+    /// Kept: `user` (AD; not `computer`, which AD derives from `user`), `person`,
+    /// `organizationalPerson` and `inetOrgPerson` (LDAP), unless the object is a `contact`.
+    /// An object without any object class is kept: the export may simply not include the attribute.
+    static func nonUserClass(_ classes: [String]) -> String? {
+        if classes.isEmpty { return nil }
+        var isUserOrPerson = false
+        for objectClass in classes {
+            if equalsIgnoringASCIICase(objectClass, "computer") { return "computer" }
+            if equalsIgnoringASCIICase(objectClass, "contact") { return "contact" }
+            if equalsIgnoringASCIICase(objectClass, "user") || equalsIgnoringASCIICase(objectClass, "person")
+                || equalsIgnoringASCIICase(objectClass, "organizationalPerson")
+                || equalsIgnoringASCIICase(objectClass, "inetOrgPerson")
+            {
+                isUserOrPerson = true
+            }
+        }
+        if isUserOrPerson { return nil }
+        // Name the most specific class: directories list classes from `top` down.
+        return classes.last(where: { !equalsIgnoringASCIICase($0, "top") }) ?? classes[classes.count - 1]
+    }
+
+    private static func equalsIgnoringASCIICase(_ text: String, _ lowerOrMixed: StaticString) -> Bool {
+        let expected = UnsafeBufferPointer(start: lowerOrMixed.utf8Start, count: lowerOrMixed.utf8CodeUnitCount)
+        guard text.utf8.count == expected.count else { return false }
+        for (byte, other) in zip(text.utf8, expected) where byte | 0x20 != other | 0x20 { return false }
+        return true
+    }
+
+    mutating func count(_ objectClass: String, line: Int) {
+        total += 1
+        if firstLine == nil { firstLine = line }
+        if let position = byClass.firstIndex(where: { $0.0 == objectClass }) {
+            byClass[position].1 += 1
+        } else {
+            byClass.append((objectClass, 1))
+        }
+    }
+
+    var summary: String? {
+        guard total > 0 else { return nil }
+        let classes = byClass.map { "\($0.0): \($0.1)" }.joined(separator: ", ")
+        let noun = total == 1 ? "object that is not a user account" : "objects that are not user accounts"
+        return "skipped \(total) directory \(noun) (objectClass \(classes)); they are not provisioned"
+    }
+}
