@@ -1,6 +1,29 @@
-/// Streaming CSV reader (SPEC §2). Placeholder signature; the implementation lands with its tests.
+/// Streaming CSV reader (SPEC §2): the header row picks the dialect and names the attributes, every
+/// following row becomes one `SourceRecord` handed to the context as soon as it is read.
+///
+/// - Blank rows (empty lines, rows of commas only) are skipped and not counted.
+/// - A short row is padded with nulls; a row with more fields than the header is an invalid record.
+/// - Values are trimmed and NFC-normalized, an empty value is not stored, `true/True/TRUE/false/...`
+///   become booleans.
+/// - Record origins are physical lines (1-based, every line of the file counts, a version line too).
 public enum CSVExportReader {
+    /// Reads the CSV file at `path` into `context`.
+    /// - Returns: `csv/entra-download`, `csv/entra-bulk-create` or `csv/generic`.
+    /// - Throws: `TeprovError(.input)` naming the file and line for a document-level problem (no header,
+    ///   unclosed quote, invalid UTF-8, NUL bytes, duplicate or empty header names, an oversized field);
+    ///   `TeprovError(.io)` when the file cannot be read.
     public static func read(path: String, context: ReadContext) throws -> ExportFormat {
-        throw TeprovError(.input, "CSV reading is being built", file: path)
+        try read(path: path, context: context, chunkSize: 1 << 20)
+    }
+
+    /// As ``read(path:context:)`` with a chosen read size (tests use tiny chunks to cross every boundary).
+    static func read(path: String, context: ReadContext, chunkSize: Int) throws -> ExportFormat {
+        let tokenizer = CSVTokenizer(reader: try UTF8ChunkReader(path: path, chunkSize: chunkSize))
+        do {
+            var session = CSVReadSession(tokenizer: tokenizer, context: context)
+            return try session.run()
+        } catch let error as CSVSyntaxError {
+            throw context.documentError(line: error.line, error.message)
+        }
     }
 }

@@ -20,6 +20,8 @@ public struct ReadSummary: Sendable {
     /// Attribute names seen in the file, after aliasing, in first-seen order and spelling.
     public var attributeNames: [String]
     public var diagnostics: [Diagnostic]
+    /// The invalid records with their partial contents.
+    public var invalidRecords: [InvalidRecord] = []
 }
 
 /// The sink a reader writes into: valid records go to `onRecord`, invalid ones become diagnostics.
@@ -76,8 +78,15 @@ public final class ReadContext {
         try onRecord(record)
     }
 
+    /// Invalid records with what could be read of them (the plan protects the targets they name).
+    public private(set) var invalidRecords: [InvalidRecord] = []
+
     /// Counts an invalid record and keeps its diagnostic; the record is never used.
-    public func rejectRecord(line: Int?, _ message: String) {
+    /// - Parameter partial: the attributes read before the problem, when the reader has them: the plan
+    ///   uses their matching values to protect the person's target (SPEC §6 safety rules).
+    public func rejectRecord(line: Int?, _ message: String, partial: SourceRecord? = nil) {
+        invalidRecords.append(
+            InvalidRecord(origin: RecordOrigin(file: path, line: line ?? 0, index: nextIndex), partial: partial))
         nextIndex += 1
         invalidCount += 1
         diagnostics.append(Diagnostic(.error, file: path, line: line, message))
@@ -96,6 +105,6 @@ public final class ReadContext {
     func summary(format: ExportFormat, encoding: TextEncoding) -> ReadSummary {
         ReadSummary(
             path: path, format: format, encoding: encoding, records: recordCount, invalid: invalidCount,
-            attributeNames: attributeNames, diagnostics: diagnostics)
+            attributeNames: attributeNames, diagnostics: diagnostics, invalidRecords: invalidRecords)
     }
 }

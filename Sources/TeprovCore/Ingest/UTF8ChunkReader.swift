@@ -82,6 +82,11 @@ public final class UTF8ChunkReader {
                 output.append(contentsOf: raw[rawStart..<rawEnd])
                 rawStart = rawEnd
             case .utf16LE, .utf16BE:
+                // One odd byte left (a short read): fetch more instead of transcoding nothing forever.
+                if rawEnd - rawStart < 2 && !reachedEOF {
+                    try fill()
+                    continue
+                }
                 try transcodeUTF16(into: &output)
             }
         }

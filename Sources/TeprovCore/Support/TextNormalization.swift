@@ -29,8 +29,10 @@ public enum TextNormalization {
 
     /// Normalizes a value that is already a `String`.
     public static func normalize(_ text: String) -> String? {
+        // Text whose scalars are all below U+0300 (ASCII, Latin-1, Latin Extended-A/B) has no combining
+        // marks and nothing that composes: it is already NFC. Its UTF-8 bytes are all below 0xCC.
         var isASCII = true
-        for byte in text.utf8 where byte >= 0x80 {
+        for byte in text.utf8 where byte >= 0xCC {
             isASCII = false
             break
         }

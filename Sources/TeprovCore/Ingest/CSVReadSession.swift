@@ -1,0 +1,140 @@
+/// One pass over one CSV file: the header first, then every user row turned into a record.
+struct CSVReadSession {
+    let tokenizer: CSVTokenizer
+    let context: ReadContext
+    var scratch: [UInt8] = []
+
+    init(tokenizer: CSVTokenizer, context: ReadContext) {
+        self.tokenizer = tokenizer
+        self.context = context
+    }
+
+    /// A column the rows are read for: stored when the projection keeps it, or checked for stray values.
+    private struct ActiveColumn {
+        var index: Int
+        var key: AttributeKey
+        var kind: CSVHeaderLayout.ColumnKind
+    }
+
+    mutating func run() throws -> ExportFormat {
+        let layout = try readHeader()
+        var active: [ActiveColumn] = []
+        for (index, column) in layout.columns.enumerated() {
+            switch column.kind {
+            case .text, .blockSignIn:
+                context.noteAttribute(column.name)
+                if context.keeps(column.key) {
+                    active.append(ActiveColumn(index: index, key: column.key, kind: column.kind))
+                }
+            case .unnamed:
+                active.append(ActiveColumn(index: index, key: column.key, kind: .unnamed))
+            case .secret:
+                context.warn(
+                    line: nil,
+                    "column \(index + 1) (\"\(column.heading)\") holds initial passwords; teprov does not keep them")
+            }
+        }
+        let headerWidth = layout.columns.count
+        let skipsExampleRows = layout.dialect == .entraBulkCreate
+        var dataRows = 0
+
+        while let row = try tokenizer.nextRow() {
+            if row.fieldIsBlank(0), row.isBlank { continue }
+            if skipsExampleRows, try CSVDialect.isExampleRow(firstCell: fieldText(row, 0)) { continue }
+            dataRows += 1
+            let line = row.line
+            let fieldCount = row.fieldCount
+            // An invalid row is still read as far as it goes: its values are its partial record, which
+            // the plan uses only to protect the targets they match (SPEC §6), never to change a user.
+            // A row with extra fields keeps its first header-width fields, shifted or not.
+            var problem: String?
+            if fieldCount > headerWidth {
+                problem =
+                    "row has \(fieldCount) fields but the header has \(headerWidth); quote values that contain "
+                    + "commas (\"a, b\") or remove the extra fields"
+            }
+            let readable = min(fieldCount, headerWidth)
+            var fields: [SourceRecord.Field] = []
+            fields.reserveCapacity(active.count)
+            for position in active.indices {
+                let index = active[position].index
+                guard index < readable, let text = try fieldText(row, index) else { continue }
+                switch active[position].kind {
+                case .text:
+                    fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
+                case .blockSignIn:
+                    switch text.lowercased() {
+                    case "no": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(true)))
+                    case "yes": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(false)))
+                    default:
+                        problem =
+                            problem
+                            ?? "\"Block sign in\" is \"\(text)\" but must be Yes or No; correct the value in column "
+                            + "\(index + 1)"
+                    }
+                case .unnamed:
+                    problem =
+                        problem
+                        ?? "column \(index + 1) holds \"\(text)\" but has no name in the header row; "
+                        + "name the column or remove the value"
+                case .secret:
+                    continue
+                }
+            }
+            let record = SourceRecord(origin: context.origin(line: line), fields: fields)
+            if let problem {
+                context.rejectRecord(line: line, problem, partial: record)
+            } else {
+                try context.emit(record)
+            }
+        }
+        if dataRows == 0 {
+            context.warn(line: nil, "has a header but no user rows; export the users again if users were expected")
+        }
+        return ExportFormat(.csv, layout.dialect.rawValue)
+    }
+
+    /// Finds the header row, skipping blank rows and a bulk template's version line.
+    private mutating func readHeader() throws -> CSVHeaderLayout {
+        var afterVersionLine = false
+        while let row = try tokenizer.nextRow() {
+            if row.isBlank { continue }
+            var cells: [String?] = []
+            cells.reserveCapacity(row.fieldCount)
+            for index in 0..<row.fieldCount { cells.append(try fieldText(row, index)) }
+            if !afterVersionLine, CSVDialect.isVersionLine(cells) {
+                afterVersionLine = true
+                continue
+            }
+            return try CSVHeaderLayout(header: cells, line: row.line, afterVersionLine: afterVersionLine)
+        }
+        let message =
+            afterVersionLine
+            ? "has a version line but no header row; add the template's header row and try again"
+            : "has no header row; export the users again with the header row"
+        throw CSVSyntaxError(line: nil, message: message)
+    }
+
+    /// Field `index` of the current row as stored text: trimmed, NFC, `nil` when empty.
+    @inline(__always)
+    private mutating func fieldText(_ row: CSVRow, _ index: Int) throws -> String? {
+        do {
+            return try row.withFieldBytes(index, scratch: &scratch) { try TextNormalization.value($0) }
+        } catch is TextNormalization.InvalidUTF8 {
+            // Rows are validated as a whole before this, so this only guards against a gap in that check.
+            throw CSVSyntaxError.invalidUTF8(line: row.line)
+        }
+    }
+
+    /// `TextNormalization.untypedScalar`, skipped for text that cannot be a boolean spelling
+    /// (only 4- or 5-byte text starting with t/T/f/F can), which most values are.
+    @inline(__always)
+    private static func untypedValue(_ text: String) -> AttributeValue {
+        let utf8 = text.utf8
+        let length = utf8.count
+        guard length == 4 || length == 5, let first = utf8.first, first | 0x20 == 0x74 || first | 0x20 == 0x66 else {
+            return .string(text)
+        }
+        return TextNormalization.untypedScalar(text)
+    }
+}

@@ -1,0 +1,71 @@
+/// One row found by ``CSVTokenizer``: the byte ranges of its fields inside the tokenizer's buffer.
+///
+/// A plain view (no class access per field, no copy of unquoted values); valid only until the
+/// tokenizer's next `nextRow()`.
+struct CSVRow {
+    private static let quote = UInt8(ascii: "\"")
+
+    let bytes: UnsafePointer<UInt8>
+    let spans: UnsafePointer<CSVTokenizer.FieldSpan>
+    let fieldCount: Int
+    /// Physical line (1-based) where the row starts.
+    let line: Int
+
+    init(
+        bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CSVTokenizer.FieldSpan>, fieldCount: Int,
+        line: Int
+    ) {
+        self.bytes = UnsafePointer(bytes)
+        self.spans = UnsafePointer(spans)
+        self.fieldCount = fieldCount
+        self.line = line
+    }
+
+    /// Calls `body` with the bytes of field `index`, quotes resolved (`""` → `"`, the text after a
+    /// closing quote appended).
+    /// - Parameter scratch: reused storage for the few fields that need unescaping.
+    @inline(__always)
+    func withFieldBytes<Result>(
+        _ index: Int, scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) throws -> Result
+    ) rethrows -> Result {
+        let span = spans[index]
+        if !span.needsUnescaping {
+            return try body(UnsafeBufferPointer(start: bytes + span.start, count: span.end - span.start))
+        }
+        scratch.removeAll(keepingCapacity: true)
+        var cursor = span.start + 1  // just after the opening quote
+        var insideQuotes = true
+        while cursor < span.end {
+            let byte = bytes[cursor]
+            if insideQuotes, byte == Self.quote {
+                if cursor + 1 < span.end, bytes[cursor + 1] == Self.quote {
+                    scratch.append(Self.quote)
+                    cursor += 2
+                } else {
+                    insideQuotes = false
+                    cursor += 1
+                }
+                continue
+            }
+            scratch.append(byte)
+            cursor += 1
+        }
+        return try scratch.withUnsafeBufferPointer(body)
+    }
+
+    /// `true` when field `index` holds only blanks (an empty cell, or a blank line).
+    @inline(__always)
+    func fieldIsBlank(_ index: Int) -> Bool {
+        let span = spans[index]
+        if span.needsUnescaping { return false }
+        for offset in span.start..<span.end where !TextNormalization.isASCIISpace(bytes[offset]) { return false }
+        return true
+    }
+
+    /// `true` when every field is blank: a blank line, or a row of commas only (as spreadsheets
+    /// save empty rows).
+    var isBlank: Bool {
+        for index in 0..<fieldCount where !fieldIsBlank(index) { return false }
+        return true
+    }
+}
