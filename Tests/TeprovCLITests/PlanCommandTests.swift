@@ -20,8 +20,10 @@ import Testing
     }
 
     /// A one-person directory and a snapshot in `directory`: Adele (in sync) plus `extraTargets`.
-    static func writeSmallCase(in directory: URL, adeleDisplayName: String = "Adele Vance", extraTargets: [String] = [],
-                               config: String = "scope: all\n") throws {
+    static func writeSmallCase(
+        in directory: URL, adeleDisplayName: String = "Adele Vance", extraTargets: [String] = [],
+        config: String = "scope: all\n"
+    ) throws {
         let users = """
             id,userPrincipalName,displayName,givenName,surname,mail,accountEnabled
             6c0a8a7e-0000-4000-8000-000000000001,adele.vance@contoso.com,\(adeleDisplayName),Adele,Vance,adele.vance@contoso.com,True
@@ -94,11 +96,22 @@ import Testing
         let header = try #require(position("explain diego.siciliani@contoso.com:"))
         let importLine = try #require(position("source users.csv:11 id 2f86b389-9e5f-4096-bb3a-39166f6a250e"))
         let scopeLine = try #require(position("out of scope: SourceDisabled"))
+        let rawValues = try #require(position("import: users.csv:11 raw values: "))
+        #expect(lines[rawValues].contains("accountenabled=False"))
+        #expect(lines[rawValues].contains("department=\"Human Resources\""))
+        let enabledCheck = try #require(position("scope: accountEnabled = False → SourceDisabled"))
+        let filterCheck = try #require(
+            position(
+                "scope: scopingFilters[0][0]: department NOT EQUALS \"Contractors\": actual \"Human Resources\" → true")
+        )
+        #expect(scopeLine < rawValues)
+        #expect(rawValues < enabledCheck)
+        #expect(enabledCheck < filterCheck)
         let matchLine = try #require(position("match: externalId = 2f86b389-9e5f-4096-bb3a-39166f6a250e → 1 target(s)"))
         let decisionLine = try #require(position("decision: disable (SourceDisabled)"))
         #expect(header < importLine)
         #expect(importLine <= scopeLine)
-        #expect(scopeLine < matchLine)
+        #expect(filterCheck < matchLine)
         #expect(matchLine < decisionLine)
         // The explanation comes before the summary, which still follows.
         let summaryLine = try #require(position("Plan: 6 to create"))
@@ -226,7 +239,8 @@ import Testing
         let directory = try makeTemporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         try Self.writeSmallCase(in: directory)
-        try Data("id,userPrincipalName,displayName,mail\n".utf8).write(to: directory.appendingPathComponent("users.csv"))
+        try Data("id,userPrincipalName,displayName,mail\n".utf8).write(
+            to: directory.appendingPathComponent("users.csv"))
         let refused = try CLIRunner.run(Self.smallArguments, in: directory)
         #expect(refused.status == 4)
         #expect(refused.stderr.contains("--allow-empty-source"))

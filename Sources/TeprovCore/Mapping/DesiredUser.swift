@@ -26,6 +26,10 @@ public struct DesiredUser: Sendable {
     public var fromDeletedExport: Bool
     /// One entry per mapping, in config order.
     public var values: [MappedValue]
+    /// Raw values of the source attributes that feed a matching mapping (`[id]`, `[userPrincipalName]`, ...),
+    /// with a guest UPN also in its `alias@domain` form: a target holding one of them is protected when this
+    /// record is skipped (SPEC §6 safety rules).
+    public var rawMatchingValues: [String] = []
     public var diagnostics: [Diagnostic]
 
     /// The mapped value of a target, if mapped and non-null.
@@ -43,9 +47,12 @@ public struct DesiredUser: Sendable {
 public struct DesiredUserBuilder: Sendable {
     public let mappings: [AttributeMapping]
     private let typedDefaults: [AttributeValue?]
+    private let matchingSourceKeys: [AttributeKey]
 
     public init(mappings: [AttributeMapping]) {
         self.mappings = mappings
+        self.matchingSourceKeys = mappings.filter { $0.matchingPrecedence != nil }
+            .reduce(into: Set<AttributeKey>()) { $0.formUnion($1.source.referencedAttributes) }.sorted()
         self.typedDefaults = mappings.map { mapping in
             var ignored: [String] = []
             return mapping.defaultValue.flatMap { mapping.valueType.convert(.string($0), diagnostics: &ignored) }
@@ -76,9 +83,26 @@ public struct DesiredUserBuilder: Sendable {
                     createDefault: result.ignoreFlow ? nil : typedDefaults[index], apply: mapping.apply,
                     caseExact: mapping.caseExact, matchingPrecedence: mapping.matchingPrecedence))
         }
-        return DesiredUser(
+        var user = DesiredUser(
             origin: record.origin, sourceId: record[ScopeEvaluator.idKey]?.scalarText,
             userPrincipalName: record[ScopeEvaluator.userPrincipalNameKey]?.scalarText, scope: scope,
             fromDeletedExport: fromDeletedExport, values: values, diagnostics: diagnostics)
+        user.rawMatchingValues = rawMatchingValues(of: record)
+        return user
+    }
+
+    /// The raw values of the attributes that feed matching mappings (see `DesiredUser.rawMatchingValues`).
+    public func rawMatchingValues(of record: SourceRecord) -> [String] {
+        var raw: [String] = []
+        for key in matchingSourceKeys {
+            guard let value = record[key] else { continue }
+            let texts: [String]
+            if case .multi(let items) = value { texts = items.compactMap(\.scalarText) } else { texts = value.scalarText.map { [$0] } ?? [] }
+            for text in texts {
+                raw.append(text)
+                if GuestUserPrincipalName.isGuest(text) { raw.append(GuestUserPrincipalName.externalForm(of: text)) }
+            }
+        }
+        return raw
     }
 }

@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writing plans atomically and reading them back with their digest checked (SPEC §7).
+public enum PlanFile {
+    /// Writes `plan` (pretty JSON) to `path` through a temporary file and a rename, fsync'ed.
+    public static func write(_ plan: Plan, to path: String) throws {
+        try AtomicFile.write(Array(plan.jsonValue().serialized(style: .pretty).utf8), to: path)
+    }
+
+    /// A plan read from disk, with the outcome of the digest check.
+    public struct Loaded: Sendable {
+        public var plan: Plan
+        /// The raw document, for renderers that want every field.
+        public var document: JSONValue
+        /// `true` when the recorded digest equals the digest of the content.
+        public var digestVerified: Bool
+        public var computedDigest: String
+    }
+
+    /// Reads a plan file.
+    /// - Throws: `TeprovError(.input)` when it is not a teprov plan (malformed JSON, wrong formatVersion, missing fields).
+    public static func load(path: String) throws -> Loaded {
+        let tokenizer = try JSONTokenizer(path: path)
+        let document = try tokenizer.readValue()
+        try tokenizer.expectEndOfInput()
+        guard case .object(let members) = document else {
+            throw TeprovError(.input, "is not a teprov plan (expected a JSON object); pass a file written by teprov plan", file: path)
+        }
+        let withoutDigest = JSONValue.object(members.filter { $0.0 != "digest" })
+        var canonical: [UInt8] = []
+        withoutDigest.write(into: &canonical, style: .canonical)
+        let computed = "sha256:" + SHA256Digest.hex(of: canonical)
+        let plan = try PlanDecoder(path: path).decode(document)
+        return Loaded(plan: plan, document: document, digestVerified: plan.digest == computed, computedDigest: computed)
+    }
+}
+
+/// Writes files atomically: a temporary file beside the target, fsync, rename, fsync of the directory.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard fd >= 0 else {
+            throw TeprovError(.io, "cannot be written (\(String(cString: strerror(errno)))); check the directory", file: path)
+        }
+        var offset = 0
+        let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
+            while offset < buffer.count {
+                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return fsync(fd) == 0 ? nil : errno
+        }
+        close(fd)
+        if let failure {
+            unlink(temporary)
+            throw TeprovError(.io, "cannot be written (\(String(cString: strerror(failure)))); check free space", file: path)
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw TeprovError(.io, "cannot be replaced (\(reason)); check the directory's permissions", file: path)
+        }
+        let directory = path.contains("/") ? String(path[..<(path.lastIndex(of: "/") ?? path.endIndex)]) : "."
+        let directoryFD = open(directory.isEmpty ? "/" : directory, O_RDONLY)
+        if directoryFD >= 0 {
+            fsync(directoryFD)
+            close(directoryFD)
+        }
+    }
+}

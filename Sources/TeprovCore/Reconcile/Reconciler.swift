@@ -1,0 +1,167 @@
+/// Decides, per SPEC §6, what must happen to each target: the heart of `teprov plan`.
+///
+/// Work is linear in users + targets: targets are indexed once by externalId, userName and identity
+/// email; each source user is then matched with a few dictionary look-ups.
+public enum Reconciler {
+    public static func reconcile(_ input: ReconcileInput) -> ReconcileResult {
+        let run = ReconcileRun(input)
+        run.run()
+        return run.result()
+    }
+}
+
+/// The mutable state of one reconciliation.
+final class ReconcileRun {
+    let input: ReconcileInput
+    let config: TeprovConfig
+    let targets: [TargetUser]
+    let matchers: [AttributeMapping]
+    let requests: RequestBuilder
+
+    // Target indexes.
+    var managed: [Bool]
+    var byExternalId: [String: [Int]] = [:]
+    var byUserName: [String: [Int]] = [:]
+    var byIdentityEmail: [String: [Int]] = [:]
+
+    // Per-target state.
+    var claimedBy: [[Int]]
+    var protectedTargets: Set<Int> = []
+    var deletedTargets: Set<Int> = []
+
+    // Values that protect targets (from invalid, skipped and duplicated records).
+    var protectedExternalIds: Set<String> = []
+    var protectedUserNames: Set<String> = []
+    var sourceIncomplete = false
+
+    // Per-user state.
+    var skippedUsers: [Bool]
+    var matchedTarget: [Int?]
+    var matchedBy: [String?]
+
+    // Output.
+    var operations: [PlanOperation] = []
+    var skipped: [SkippedEntry] = []
+    var summary = Plan.Summary()
+    var diagnostics: [Diagnostic] = []
+    var pendingWrites: [PendingWrite] = []
+    var explainUsers: [Int: String] = [:]
+    var explainTargets: [Int: String] = [:]
+    var explanations: [String: [String]] = [:]
+
+    /// A create or update whose identity conflicts can only be checked once every delete is known.
+    struct PendingWrite {
+        var user: Int
+        var target: Int?
+        var operation: PlanOperation
+        var newUserName: String?
+        var newIdentity: String?
+    }
+
+    init(_ input: ReconcileInput) {
+        self.input = input
+        self.config = input.config
+        self.targets = input.targets
+        self.matchers = input.config.mappings.filter { $0.matchingPrecedence != nil }
+            .sorted { ($0.matchingPrecedence ?? 0) < ($1.matchingPrecedence ?? 0) }
+        self.requests = RequestBuilder(config: input.config)
+        self.managed = Array(repeating: false, count: input.targets.count)
+        self.claimedBy = Array(repeating: [], count: input.targets.count)
+        self.skippedUsers = Array(repeating: false, count: input.users.count)
+        self.matchedTarget = Array(repeating: nil, count: input.users.count)
+        self.matchedBy = Array(repeating: nil, count: input.users.count)
+    }
+
+    func run() {
+        indexTargets()
+        setUpExplain()
+        protectFromInvalidRecords()
+        dropDeletedDuplicatesOfUsers()
+        skipRecordsWithoutMatchingValues()
+        skipDuplicateSources()
+        matchUsers()
+        skipContestedTargets()
+        decideUsers()
+        decideOrphans()
+        settlePendingWrites()
+        applyProtectedUsers()
+        applyDeletionGuard()
+    }
+
+    func result() -> ReconcileResult {
+        var summary = self.summary
+        summary.sourceRecords = input.users.count
+        summary.invalid = input.invalidRecords.count
+        for operation in operations {
+            switch operation.action {
+            case .create: summary.create += 1
+            case .update: summary.update += 1
+            case .disable: summary.disable += 1
+            case .delete: summary.delete += 1
+            }
+            if operation.held { summary.held += 1 }
+        }
+        for entry in skipped { summary.skipped[entry.reason, default: 0] += 1 }
+        var rendered: [String: [String]] = [:]
+        for name in input.explain {
+            rendered[name] = explanations[name] ?? ["\(name): no source record or target user has this name or id"]
+        }
+        return ReconcileResult(
+            operations: operations, skipped: skipped, summary: summary, managedTargets: managed.filter { $0 }.count,
+            diagnostics: diagnostics, explanations: rendered)
+    }
+
+    // MARK: targets
+
+    func indexTargets() {
+        let ownership = OwnershipRule(pattern: config.externalIdPattern)
+        for (index, target) in targets.enumerated() {
+            if let externalId = target.externalId {
+                byExternalId[externalId, default: []].append(index)
+                managed[index] = ownership.isManaged(externalId)
+            }
+            if let userName = target.userName { byUserName[ValueComparison.folded(userName), default: []].append(index) }
+            if let identity = target.workEmail ?? target.userName {
+                byIdentityEmail[ValueComparison.folded(identity), default: []].append(index)
+            }
+        }
+    }
+
+    func isProtected(_ target: Int) -> Bool {
+        if protectedTargets.contains(target) { return true }
+        if let externalId = targets[target].externalId, protectedExternalIds.contains(externalId) { return true }
+        if let userName = targets[target].userName, protectedUserNames.contains(ValueComparison.folded(userName)) {
+            return true
+        }
+        return false
+    }
+
+    func protect(values: [String]) {
+        for value in values {
+            protectedExternalIds.insert(value)
+            protectedUserNames.insert(ValueComparison.folded(value))
+        }
+    }
+
+    // MARK: references
+
+    func sourceReference(_ user: Int) -> SourceReference {
+        let desired = input.users[user]
+        return SourceReference(
+            id: desired.sourceId, userPrincipalName: desired.userPrincipalName, file: desired.origin.file,
+            line: desired.origin.line)
+    }
+
+    func targetReference(_ target: Int) -> TargetReference {
+        TargetReference(id: targets[target].id, userName: targets[target].userName)
+    }
+
+    func skip(_ user: Int?, target: Int?, _ reason: String, _ detail: String) {
+        if let user { skippedUsers[user] = true }
+        skipped.append(
+            SkippedEntry(
+                reason: reason, source: user.map(sourceReference), target: target.map(targetReference), detail: detail))
+        if let user { trace(user: user, "decision: skip \(reason): \(detail)") }
+        if let target { trace(target: target, "decision: skip \(reason): \(detail)") }
+    }
+}

@@ -1,0 +1,83 @@
+/// Assembles a SCIM user resource from target paths and values (for POST and PUT bodies).
+struct SCIMResourceBuilder {
+    private var members: [(String, JSONValue)] = []
+    private var usesEnterprise = false
+
+    init() {}
+
+    /// Starts from a snapshot resource (for PUT): its members without `meta` and `schemas`.
+    init(raw: [UInt8]?) {
+        guard let raw, let document = try? JSONTokenizer(bytes: raw, sourceName: "snapshot").readValue(),
+            case .object(let existing) = document
+        else { return }
+        members = existing.filter { $0.0 != "meta" && $0.0 != "schemas" }
+        usesEnterprise = existing.contains { $0.0 == SCIMAttributePath.enterpriseSchema }
+    }
+
+    mutating func set(_ path: SCIMAttributePath, _ value: JSONValue) {
+        if path.attribute == SCIMAttributePath.enterpriseSchema, let sub = path.subAttribute {
+            usesEnterprise = true
+            setNested(path.attribute, sub, value)
+        } else if let type = path.typeFilter, let sub = path.subAttribute {
+            var entries: [JSONValue] = []
+            if case .array(let existing)? = member(path.attribute) { entries = existing }
+            if let index = entries.firstIndex(where: { Self.string($0, "type")?.lowercased() == type.lowercased() }) {
+                entries[index] = Self.setting(entries[index], sub, value)
+            } else {
+                var entry: [(String, JSONValue)] = [("type", .string(type)), (sub, value)]
+                if !entries.contains(where: { Self.isPrimary($0) }) { entry.append(("primary", .bool(true))) }
+                entries.append(.object(entry))
+            }
+            setMember(path.attribute, .array(entries))
+        } else if let sub = path.subAttribute {
+            setNested(path.attribute, sub, value)
+        } else {
+            setMember(path.attribute, value)
+        }
+    }
+
+    func resource(schemas: [String]) -> JSONValue {
+        var all = schemas
+        if usesEnterprise, !all.contains(SCIMAttributePath.enterpriseSchema) { all.append(SCIMAttributePath.enterpriseSchema) }
+        return .object([("schemas", .array(all.map { .string($0) }))] + members)
+    }
+
+    private func member(_ key: String) -> JSONValue? {
+        members.first { $0.0.lowercased() == key.lowercased() }?.1
+    }
+
+    private mutating func setMember(_ key: String, _ value: JSONValue) {
+        if let index = members.firstIndex(where: { $0.0.lowercased() == key.lowercased() }) {
+            members[index] = (members[index].0, value)
+        } else {
+            members.append((key, value))
+        }
+    }
+
+    private mutating func setNested(_ key: String, _ sub: String, _ value: JSONValue) {
+        setMember(key, Self.setting(member(key) ?? .object([]), sub, value))
+    }
+
+    private static func setting(_ object: JSONValue, _ key: String, _ value: JSONValue) -> JSONValue {
+        guard case .object(var fields) = object else { return .object([(key, value)]) }
+        if let index = fields.firstIndex(where: { $0.0.lowercased() == key.lowercased() }) {
+            fields[index] = (fields[index].0, value)
+        } else {
+            fields.append((key, value))
+        }
+        return .object(fields)
+    }
+
+    private static func string(_ object: JSONValue, _ key: String) -> String? {
+        guard case .object(let fields) = object,
+            case .string(let text)? = fields.first(where: { $0.0.lowercased() == key.lowercased() })?.1
+        else { return nil }
+        return text
+    }
+
+    private static func isPrimary(_ object: JSONValue) -> Bool {
+        guard case .object(let fields) = object else { return false }
+        if case .bool(true)? = fields.first(where: { $0.0 == "primary" })?.1 { return true }
+        return false
+    }
+}

@@ -1,0 +1,100 @@
+/// Storage shared by the users of one read, in rows: the values of the requested paths, the
+/// e-mail entries and (when kept) the raw JSON text. One flat array per kind instead of three heap
+/// objects per user keeps a million-user snapshot small and quick to build.
+///
+/// Immutable once built; a `TargetUser` edited after reading keeps its changes beside it.
+final class SnapshotStore: Sendable {
+    let layout: SnapshotAttributeLayout
+    /// `values[row * slotCount + slot]`.
+    private let values: [AttributeValue?]
+    private let emails: [TargetEmail]
+    /// End (exclusive) in `emails` of each row's entries; a row starts where the previous one ends.
+    private let emailEnds: [Int32]
+    private let rawText: [UInt8]
+    /// End (exclusive) in `rawText` of each row's text; empty when raw text was not kept.
+    private let rawEnds: [Int]
+
+    /// A store without rows (placeholder while reading).
+    convenience init(layout: SnapshotAttributeLayout) {
+        var builder = Builder(layout: layout, keepsRawText: false)
+        builder.reserve(rows: 0)
+        self.init(builder)
+    }
+
+    init(_ builder: Builder) {
+        layout = builder.layout
+        values = builder.values
+        emails = builder.emails
+        emailEnds = builder.emailEnds
+        rawText = builder.rawText
+        rawEnds = builder.rawEnds
+    }
+
+    /// The value of `slot` in `row`.
+    @inline(__always)
+    func value(row: Int, slot: Int) -> AttributeValue? {
+        values[row &* layout.storedPaths.count &+ slot]
+    }
+
+    /// The e-mail entries of `row`.
+    @inline(__always)
+    func emails(row: Int) -> ArraySlice<TargetEmail> {
+        let start = row == 0 ? 0 : Int(emailEnds[row &- 1])
+        return emails[start..<Int(emailEnds[row])]
+    }
+
+    /// The raw text of `row`, or `nil` when it was not kept.
+    func rawText(row: Int) -> [UInt8]? {
+        guard row < rawEnds.count else { return nil }
+        let start = row == 0 ? 0 : rawEnds[row &- 1]
+        return Array(rawText[start..<rawEnds[row]])
+    }
+
+    /// Collects rows while a snapshot is read.
+    struct Builder {
+        let layout: SnapshotAttributeLayout
+        let keepsRawText: Bool
+        fileprivate(set) var values: [AttributeValue?] = []
+        fileprivate(set) var emails: [TargetEmail] = []
+        fileprivate(set) var emailEnds: [Int32] = []
+        fileprivate(set) var rawText: [UInt8] = []
+        fileprivate(set) var rawEnds: [Int] = []
+
+        /// - Parameter rawTextCapacity: bytes to reserve for raw text (the input's size), so a large
+        ///   file's text is not copied again while the buffer grows.
+        init(layout: SnapshotAttributeLayout, keepsRawText: Bool, rawTextCapacity: Int = 0) {
+            self.layout = layout
+            self.keepsRawText = keepsRawText
+            if keepsRawText { rawText.reserveCapacity(rawTextCapacity) }
+        }
+
+        /// Number of rows appended so far.
+        var rows: Int { emailEnds.count }
+
+        /// Makes room for `rows` more rows (when the file announces its size).
+        mutating func reserve(rows: Int) {
+            values.reserveCapacity(values.count + rows * layout.storedPaths.count)
+            emails.reserveCapacity(emails.count + rows)
+            emailEnds.reserveCapacity(emailEnds.count + rows)
+        }
+
+        /// Appends a row; returns its index.
+        mutating func append(
+            values rowValues: ContiguousArray<AttributeValue?>, emails rowEmails: [TargetEmail],
+            rawText text: UnsafeBufferPointer<UInt8>?
+        ) throws -> Int {
+            let row = rows
+            values.append(contentsOf: rowValues)
+            emails.append(contentsOf: rowEmails)
+            guard let end = Int32(exactly: emails.count) else {
+                throw TeprovError(.input, "holds more than 2^31 e-mail addresses, far beyond any ThousandEyes organisation")
+            }
+            emailEnds.append(end)
+            if keepsRawText, let text {
+                rawText.append(contentsOf: text)
+                rawEnds.append(rawText.count)
+            }
+            return row
+        }
+    }
+}
