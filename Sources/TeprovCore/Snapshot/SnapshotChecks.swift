@@ -45,12 +45,12 @@ enum SnapshotChecks {
                 let (hash, isASCII) = TextKeyTable.hash(bytes, foldingASCIICase: true)
                 if isASCII {
                     return table.insert(index, hash: hash) { other in
-                        guard var otherName = users[other].userName else { return false }
-                        return otherName.withUTF8 { otherBytes in
-                            otherBytes.allSatisfy { $0 < 0x80 }
-                                ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes)
-                                : caseFolded(otherName) == caseFolded(users[index].userName ?? "")
+                        guard let otherName = users[other].userName else { return false }
+                        var otherText = otherName
+                        let sameASCII = otherText.withUTF8 { otherBytes -> Bool? in
+                            otherBytes.allSatisfy { $0 < 0x80 } ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes) : nil
                         }
+                        return sameASCII ?? (caseFolded(otherName) == caseFolded(users[index].userName ?? ""))
                     }
                 }
                 // Unicode lower-casing can turn a non-ASCII name into an ASCII one (K, KELVIN SIGN): hash the folded form.
