@@ -10,21 +10,30 @@ public enum TextNormalization {
     /// - Throws: `InvalidUTF8` when the bytes are not valid UTF-8.
     @inline(__always)
     public static func value(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidUTF8) -> String? {
+        guard let base = bytes.baseAddress else { return nil }
+        // Trim ASCII blanks on the bytes first: most values need nothing else.
         var start = 0
         var end = bytes.count
-        var ascii = true
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
+        while start < end, isASCIISpace(base[start]) { start &+= 1 }
+        while end > start, isASCIISpace(base[end &- 1]) { end &-= 1 }
+        if start == end { return nil }
+        var highest: UInt8 = 0
+        for index in start..<end { highest |= base[index] }
+        let trimmed = UnsafeBufferPointer(start: base + start, count: end &- start)
+        if highest < 0x80 {
+            return String(decoding: trimmed, as: UTF8.self)
         }
-        if ascii {
-            while start < end, isASCIISpace(bytes[start]) { start += 1 }
-            while end > start, isASCIISpace(bytes[end - 1]) { end -= 1 }
-            if start == end { return nil }
-            return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
-        }
-        guard let decoded = String(validating: bytes, as: UTF8.self) else { throw InvalidUTF8() }
+        guard let decoded = String(validating: trimmed, as: UTF8.self) else { throw InvalidUTF8() }
+        // Unicode blanks (NBSP, U+2003, ...) at either end, or scalars that may compose, need the full path.
+        if base[start] < 0x80, base[end &- 1] < 0x80, !mayNeedComposition(trimmed) { return decoded }
         return normalize(decoded)
+    }
+
+    /// `false` when every scalar is below U+0300: no combining marks, nothing composes, already NFC.
+    @inline(__always)
+    static func mayNeedComposition(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in bytes where byte >= 0xCC { return true }
+        return false
     }
 
     /// Normalizes a value that is already a `String`.
