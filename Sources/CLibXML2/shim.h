@@ -1,5 +1,11 @@
 #ifndef TEPROV_CLIBXML2_SHIM_H
 #define TEPROV_CLIBXML2_SHIM_H
+/* Debian builds libxml2 with ICU, and encoding.h then includes the system's <unicode/ucnv.h>. Its
+ * UErrorCode clashes with the ICU that Foundation ships (_FoundationICU) in any module that imports
+ * both, which breaks a clean build. teprov never touches the ICU fields of xmlCharEncodingHandler
+ * (they are at its end, and libxml2 allocates it), so the headers are read without them. */
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/xmlreader.h>
 #include <libxml/parser.h>
 #include <libxml/xmlerror.h>

@@ -15,23 +15,7 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Snapshot of the ThousandEyes users (teprov snapshot, or a SCIM ListResponse).")
     var snapshot: String
 
-    @Option(help: "Graph appRoleAssignedTo JSON or CSV principalId,principalType,appRoleId.")
-    var assignments: String?
-
-    @Option(help: "Graph servicePrincipal JSON with appRoles.")
-    var appRoles: String?
-
-    @Option(help: "Group members: CSV groupId,memberId[,memberType] or Graph JSON.")
-    var groupMembers: String?
-
-    @Option(help: "Export of soft-deleted users. Repeat for several files.")
-    var deleted: [String] = []
-
-    @Option(help: "Config file (YAML or JSON).")
-    var config: String?
-
-    @Option(help: "assigned or all; overrides the config's scope.")
-    var scope: TeprovConfig.ScopeMode?
+    @OptionGroup var directory: DirectoryOptions
 
     @Option(help: "Where to write the plan.")
     var out: String = "plan.json"
@@ -45,9 +29,6 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(help: "Plan from an incomplete snapshot; disables and deletes are then turned off.")
     var allowIncompleteSnapshot = false
 
-    @Flag(help: "Accept Graph $expand group listings of 20 or more members.")
-    var trustExpandedMembers = false
-
     @Flag(help: "Exit 0 when the plan has no changes, 2 when it has changes, 3 when it is held.")
     var detailedExitcode = false
 
@@ -55,17 +36,15 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if users.isEmpty { throw ValidationError("Give at least one --users FILE.") }
-        if scope == .assigned, assignments == nil { throw ValidationError("--scope assigned needs --assignments FILE.") }
+        if directory.scope == .assigned, directory.assignments == nil { throw ValidationError("--scope assigned needs --assignments FILE.") }
     }
 
     func run() async throws {
         var options = PlanPipeline.Options(users: users, snapshot: snapshot)
-        options.deleted = deleted
-        options.directory = DirectoryInputPaths(
-            assignments: assignments, appRoles: appRoles, groupMembers: groupMembers,
-            trustExpandedMembers: trustExpandedMembers)
-        options.configPath = config
-        options.scopeOverride = scope
+        options.deleted = directory.deleted
+        options.directory = directory.paths
+        options.configPath = directory.config
+        options.scopeOverride = directory.scope
         options.explain = explain
         options.allowEmptySource = allowEmptySource
         options.allowIncompleteSnapshot = allowIncompleteSnapshot

@@ -19,26 +19,7 @@ struct ValidateCommand: AsyncParsableCommand {
     @Option(name: .customLong("users"), help: "A directory export (CSV, JSON or XML). Repeat for several files.")
     var users: [String] = []
 
-    @Option(help: "Config file (YAML or JSON); checked alone, or with the exports for per-user scope counts.")
-    var config: String?
-
-    @Option(help: "Graph appRoleAssignedTo JSON or CSV principalId,principalType,appRoleId.")
-    var assignments: String?
-
-    @Option(help: "Graph servicePrincipal JSON with appRoles.")
-    var appRoles: String?
-
-    @Option(help: "Group members: CSV groupId,memberId[,memberType] or Graph JSON.")
-    var groupMembers: String?
-
-    @Option(help: "Export of soft-deleted users. Repeat for several files.")
-    var deleted: [String] = []
-
-    @Option(help: "assigned or all; overrides the config's scope.")
-    var scope: TeprovConfig.ScopeMode?
-
-    @Flag(help: "Accept Graph $expand group listings of 20 or more members (Graph truncates them at 20).")
-    var trustExpandedMembers = false
+    @OptionGroup var directory: DirectoryOptions
 
     @Option(help: "Output format: text or json.")
     var format: ValidateFormat = .text
@@ -49,22 +30,22 @@ struct ValidateCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     var checksScope: Bool {
-        config != nil || assignments != nil || appRoles != nil || groupMembers != nil || scope != nil
+        directory.config != nil || directory.assignments != nil || directory.appRoles != nil
+            || directory.groupMembers != nil || directory.scope != nil
     }
 
     func validate() throws {
-        if users.isEmpty && config == nil {
+        if users.isEmpty && directory.config == nil {
             throw ValidationError("Give at least one --users FILE, or a --config FILE to check.")
         }
-        if !users.isEmpty, checksScope, scope ?? .assigned == .assigned, assignments == nil {
-            // The config's scope is only known after loading it; the core re-checks then.
-            if scope == .assigned { throw ValidationError("--scope assigned needs --assignments FILE.") }
+        if !users.isEmpty, directory.scope == .assigned, directory.assignments == nil {
+            throw ValidationError("--scope assigned needs --assignments FILE.")
         }
     }
 
     func run() async throws {
         let keep = showRecords || (checksScope && !users.isEmpty)
-        let files = ExportValidation.run(paths: users + deleted, keepRecords: keep)
+        let files = ExportValidation.run(paths: users + directory.deleted, keepRecords: keep)
         var scopeResult: ScopeValidation?
         var failure: TeprovError?
         for file in files.files {
@@ -78,10 +59,7 @@ struct ValidateCommand: AsyncParsableCommand {
             let deletedRecords = files.files.dropFirst(users.count).flatMap(\.records)
             do {
                 scopeResult = try ScopeValidation.run(
-                    configPath: config, scopeOverride: scope,
-                    directory: DirectoryInputPaths(
-                        assignments: assignments, appRoles: appRoles, groupMembers: groupMembers,
-                        trustExpandedMembers: trustExpandedMembers),
+                    configPath: directory.config, scopeOverride: directory.scope, directory: directory.paths,
                     users: userRecords, deleted: deletedRecords)
             } catch let error as TeprovError {
                 throw error.exit()

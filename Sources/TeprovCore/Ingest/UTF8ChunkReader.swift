@@ -141,13 +141,13 @@ public final class UTF8ChunkReader {
                 pendingHighSurrogate = nil
                 guard (0xDC00...0xDFFF).contains(unit) else { throw invalidUTF16() }
                 let scalar = 0x10000 + ((UInt32(high) - 0xD800) << 10) + (UInt32(unit) - 0xDC00)
-                appendUTF8(scalar, to: &output)
+                UTF8Encoding.append(scalar, to: &output)
             } else if (0xD800...0xDBFF).contains(unit) {
                 pendingHighSurrogate = unit
             } else if (0xDC00...0xDFFF).contains(unit) {
                 throw invalidUTF16()
             } else {
-                appendUTF8(UInt32(unit), to: &output)
+                UTF8Encoding.append(UInt32(unit), to: &output)
             }
         }
         if reachedEOF && rawEnd - rawStart == 1 {
@@ -161,23 +161,4 @@ public final class UTF8ChunkReader {
             file: path)
     }
 
-    @inline(__always)
-    private func appendUTF8(_ scalar: UInt32, to output: inout [UInt8]) {
-        switch scalar {
-        case 0..<0x80:
-            output.append(UInt8(scalar))
-        case 0x80..<0x800:
-            output.append(UInt8(0xC0 | (scalar >> 6)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            output.append(UInt8(0xE0 | (scalar >> 12)))
-            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            output.append(UInt8(0xF0 | (scalar >> 18)))
-            output.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            output.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            output.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
-    }
 }

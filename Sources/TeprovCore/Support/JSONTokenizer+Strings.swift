@@ -240,22 +240,7 @@ extension JSONTokenizer {
     }
 
     private func appendUTF8(_ scalar: UInt32) {
-        switch scalar {
-        case 0..<0x80:
-            decoded.append(UInt8(scalar))
-        case 0x80..<0x800:
-            decoded.append(UInt8(0xC0 | (scalar >> 6)))
-            decoded.append(UInt8(0x80 | (scalar & 0x3F)))
-        case 0x800..<0x10000:
-            decoded.append(UInt8(0xE0 | (scalar >> 12)))
-            decoded.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            decoded.append(UInt8(0x80 | (scalar & 0x3F)))
-        default:
-            decoded.append(UInt8(0xF0 | (scalar >> 18)))
-            decoded.append(UInt8(0x80 | ((scalar >> 12) & 0x3F)))
-            decoded.append(UInt8(0x80 | ((scalar >> 6) & 0x3F)))
-            decoded.append(UInt8(0x80 | (scalar & 0x3F)))
-        }
+        UTF8Encoding.append(scalar, to: &decoded)
     }
 
     /// Validates the multi-byte UTF-8 sequence at `offset` (RFC 3629: no overlongs, no surrogates,
