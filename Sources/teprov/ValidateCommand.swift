@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TeprovCore
 
 /// Output format of `validate`.
@@ -27,6 +28,9 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Include every valid record's attributes in the output (json format).")
     var showRecords = false
 
+    @Option(help: "Read only these attributes (comma-separated), as plan does for its config.")
+    var attributes: String?
+
     @OptionGroup var global: GlobalOptions
 
     var checksScope: Bool {
@@ -45,7 +49,10 @@ struct ValidateCommand: AsyncParsableCommand {
 
     func run() async throws {
         let keep = showRecords || (checksScope && !users.isEmpty)
-        let files = ExportValidation.run(paths: users + directory.deleted, keepRecords: keep)
+        let projection = attributes.map { list in
+            AttributeProjection(Set(list.split(separator: ",").map { AttributeKey(String($0).trimmingCharacters(in: .whitespaces)) }))
+        }
+        let files = ExportValidation.run(paths: users + directory.deleted, keepRecords: keep, projection: projection)
         var scopeResult: ScopeValidation?
         var failure: TeprovError?
         for file in files.files {

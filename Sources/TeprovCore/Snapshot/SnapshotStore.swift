@@ -84,8 +84,9 @@ final class SnapshotStore: Sendable {
             rawText text: UnsafeBufferPointer<UInt8>?
         ) throws -> Int {
             let row = rows
-            values.append(contentsOf: rowValues)
-            emails.append(contentsOf: rowEmails)
+            // Element by element: the generic append(contentsOf:) costs more than the copy for 1–3 elements.
+            for value in rowValues { values.append(value) }
+            for email in rowEmails { emails.append(email) }
             guard let end = Int32(exactly: emails.count) else {
                 throw TeprovError(.input, "holds more than 2^31 e-mail addresses, far beyond any ThousandEyes organisation")
             }

@@ -17,11 +17,14 @@ public struct ExportValidation: Sendable {
     public var everyFileRead: Bool { files.allSatisfy { $0.error == nil } }
 
     /// Reads every file, continuing past files that fail so the report covers all of them.
-    public static func run(paths: [String], keepRecords: Bool) -> ExportValidation {
+    /// - Parameter projection: keep only these attributes (what `plan` reads for its config); `nil` keeps all.
+    public static func run(paths: [String], keepRecords: Bool, projection: AttributeProjection? = nil)
+        -> ExportValidation
+    {
         var results: [FileResult] = []
         for path in paths {
             var records: [SourceRecord] = []
-            let context = ReadContext(path: path) { record in
+            let context = ReadContext(path: path, projection: projection) { record in
                 if keepRecords { records.append(record) }
             }
             do {
