@@ -63,10 +63,12 @@ extension SnapshotDocumentReader {
                 try tokenizer.skipValue()
                 continue
             }
-            fields.reset()
-            try userReader.readMember(into: &fields)
-            try userReader.readMembers(into: &fields)
-            try finishUser(place: .topLevelArray, line: line, start: start)
+            var user = takeFields()
+            defer { fields = user }
+            user.reset()
+            try userReader.readMember(into: &user)
+            try userReader.readMembers(into: &user)
+            users.append(try finishUser(&user, place: .topLevelArray, line: line, start: start))
             return .user
         }
         guard isPage else { throw missingIDError(line: line) }
@@ -89,6 +91,15 @@ extension SnapshotDocumentReader {
             users.reserveCapacity(expected)
             rows.reserve(rows: expected)
         }
+        // The loop works on local copies of the buffers (moved out and back): class properties
+        // passed inout would be checked for exclusive access at run time, for every user.
+        var user = takeFields()
+        var read: [TargetUser] = []
+        swap(&read, &users)
+        defer {
+            fields = user
+            swap(&read, &users)
+        }
         while true {
             let element = try tokenizer.next()
             if element == .endArray { return }
@@ -97,18 +108,34 @@ extension SnapshotDocumentReader {
                     line: tokenizer.line,
                     "has an element of \"\(name)\" that is not a user object; pass the file as it was written")
             }
-            try readUser(place, line: tokenizer.line, start: rawStart())
+            let line = tokenizer.line
+            let start = rawStart()
+            user.reset()
+            try userReader.readMembers(into: &user)
+            read.append(try finishUser(&user, place: place, line: line, start: start))
         }
     }
 
-    private func readUser(_ place: UserPlace, line: Int, start: Int) throws {
-        fields.reset()
-        try userReader.readMembers(into: &fields)
-        try finishUser(place: place, line: line, start: start)
+    /// Reads one user of a top-level array whose `{` was just read.
+    func readUser(_ place: UserPlace, line: Int, start: Int) throws {
+        var user = takeFields()
+        defer { fields = user }
+        user.reset()
+        try userReader.readMembers(into: &user)
+        users.append(try finishUser(&user, place: place, line: line, start: start))
     }
 
-    /// Checks the user in `fields` and keeps it.
-    private func finishUser(place: UserPlace, line: Int, start: Int) throws {
+    /// Moves the user buffer out of `fields` (an empty one is left behind).
+    private func takeFields() -> SnapshotUserFields {
+        var taken = SnapshotUserFields(slots: 0)
+        swap(&taken, &fields)
+        return taken
+    }
+
+    /// Checks the user read into `fields` and stores its row.
+    private func finishUser(_ fields: inout SnapshotUserFields, place: UserPlace, line: Int, start: Int) throws
+        -> TargetUser
+    {
         if fields.id != nil {
             if place == .usersMember {
                 if let v7Line = envelope.firstThousandEyesV7Line { throw missingIDError(line: v7Line) }
@@ -125,18 +152,12 @@ extension SnapshotDocumentReader {
             fields.adoptThousandEyesV7Members(layout: userReader.layout)
         }
         guard let id = SnapshotUserFields.take(&fields.id) else { throw missingIDError(line: line) }
-        let row: Int
-        if capturesRaw {
-            let text = UnsafeBufferPointer(start: tokenizer.storage + start, count: tokenizer.position - start)
-            row = try rows.append(values: fields.values, emails: fields.emails, rawText: text)
-        } else {
-            row = try rows.append(values: fields.values, emails: fields.emails, rawText: nil)
-        }
-        users.append(
-            TargetUser(
-                id: id, externalId: SnapshotUserFields.take(&fields.externalId),
-                userName: SnapshotUserFields.take(&fields.userName), active: fields.active,
-                version: SnapshotUserFields.take(&fields.version), line: line, row: row, store: placeholderStore))
+        let row = try rows.append(
+            values: fields.values, emails: fields.emails, rawRange: capturesRaw ? start..<tokenizer.position : nil)
+        return TargetUser(
+            id: id, externalId: SnapshotUserFields.take(&fields.externalId),
+            userName: SnapshotUserFields.take(&fields.userName), active: fields.active,
+            version: SnapshotUserFields.take(&fields.version), line: line, row: row, store: placeholderStore)
     }
 
     // MARK: Raw text

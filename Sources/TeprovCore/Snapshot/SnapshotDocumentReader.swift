@@ -6,8 +6,8 @@ final class SnapshotDocumentReader {
     let tokenizer: JSONTokenizer
     let options: SnapshotReader.Options
     let userReader: SnapshotUserReader
-    /// `true` when user text is copied into `rawResource`; needs an in-memory tokenizer, whose
-    /// buffer never moves.
+    /// `true` when users' raw text is kept; needs an in-memory tokenizer, whose buffer offsets are
+    /// offsets in the input.
     let capturesRaw: Bool
     var users: [TargetUser] = []
     var envelope = SnapshotEnvelope()
@@ -32,13 +32,14 @@ final class SnapshotDocumentReader {
         case page, user
     }
 
-    init(tokenizer: JSONTokenizer, options: SnapshotReader.Options, layout: SnapshotAttributeLayout, capturesRaw: Bool) {
+    /// - Parameter rawText: the input the tokenizer reads from memory, when users' raw text is kept
+    ///   (offsets in the tokenizer's buffer are offsets in it).
+    init(tokenizer: JSONTokenizer, options: SnapshotReader.Options, layout: SnapshotAttributeLayout, rawText: [UInt8]?) {
         self.tokenizer = tokenizer
         self.options = options
         self.userReader = SnapshotUserReader(tokenizer: tokenizer, layout: layout)
-        self.capturesRaw = capturesRaw
-        self.rows = SnapshotStore.Builder(
-            layout: layout, keepsRawText: capturesRaw, rawTextCapacity: capturesRaw ? tokenizer.end : 0)
+        self.capturesRaw = rawText != nil
+        self.rows = SnapshotStore.Builder(layout: layout, rawText: rawText)
         self.fields = userReader.newFields()
         self.placeholderStore = SnapshotStore(layout: layout)
     }

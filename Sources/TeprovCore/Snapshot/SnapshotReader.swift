@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a ThousandEyes snapshot for `plan` and `diff` (SPEC §6 "Snapshot", §9), streaming: a
 /// million-user file is read with constant parsing memory, keeping only each user's `TargetUser`.
 public enum SnapshotReader {
@@ -38,25 +40,28 @@ public enum SnapshotReader {
     public static func read(bytes: [UInt8], sourceName: String, options: Options = Options()) throws -> (
         SnapshotInfo, [TargetUser]
     ) {
-        try read(tokenizer: JSONTokenizer(bytes: bytes, sourceName: sourceName), options: options, capturesRaw: true)
+        try read(
+            tokenizer: JSONTokenizer(bytes: bytes, sourceName: sourceName), options: options,
+            rawText: options.keepRawResources ? bytes : nil)
     }
 
     /// `read(path:options:)` with a chosen chunk size (tests use tiny chunks to cross boundaries).
     static func read(path: String, options: Options, chunkSize: Int) throws -> (SnapshotInfo, [TargetUser]) {
         guard options.keepRawResources else {
             let tokenizer = try JSONTokenizer(path: path, chunkSize: chunkSize)
-            return try read(tokenizer: tokenizer, options: options, capturesRaw: false)
+            return try read(tokenizer: tokenizer, options: options, rawText: nil)
         }
-        // Raw text is sliced from the tokenizer's buffer, which must then hold the whole file and never move.
-        return try read(tokenizer: inMemoryTokenizer(path: path, chunkSize: chunkSize), options: options, capturesRaw: true)
+        // Users' raw text is located by offsets in the tokenizer's buffer, which are offsets in the
+        // input only when the tokenizer reads it from memory.
+        let text = try utf8Text(path: path, chunkSize: chunkSize)
+        return try read(tokenizer: JSONTokenizer(bytes: text, sourceName: path), options: options, rawText: text)
     }
 
-    private static func read(tokenizer: JSONTokenizer, options: Options, capturesRaw: Bool) throws -> (
+    private static func read(tokenizer: JSONTokenizer, options: Options, rawText: [UInt8]?) throws -> (
         SnapshotInfo, [TargetUser]
     ) {
         let layout = SnapshotAttributeLayout(requested: options.paths)
-        let document = SnapshotDocumentReader(
-            tokenizer: tokenizer, options: options, layout: layout, capturesRaw: capturesRaw && options.keepRawResources)
+        let document = SnapshotDocumentReader(tokenizer: tokenizer, options: options, layout: layout, rawText: rawText)
         let format = try document.read()
         let users = document.finishedUsers()
         let envelope = document.envelope
@@ -77,12 +82,15 @@ public enum SnapshotReader {
         return (info, users)
     }
 
-    /// A tokenizer over the whole file in memory (transcoded to UTF-8 as the streaming reader would).
-    private static func inMemoryTokenizer(path: String, chunkSize: Int) throws -> JSONTokenizer {
+    /// The whole file as UTF-8 (transcoded from UTF-16 as the streaming reader would).
+    private static func utf8Text(path: String, chunkSize: Int) throws -> [UInt8] {
         let reader = try UTF8ChunkReader(path: path, chunkSize: max(chunkSize, 1 << 16))
         var text: [UInt8] = []
+        if let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int {
+            text.reserveCapacity(size)
+        }
         var chunk: [UInt8] = []
         while try reader.read(into: &chunk) { text.append(contentsOf: chunk) }
-        return JSONTokenizer(bytes: text, sourceName: path)
+        return text
     }
 }

@@ -1,6 +1,6 @@
 /// Storage shared by the users of one read, in rows: the values of the requested paths, the
-/// e-mail entries and (when kept) the raw JSON text. One flat array per kind instead of three heap
-/// objects per user keeps a million-user snapshot small and quick to build.
+/// e-mail entries and (when kept) where each user's JSON text lies in the input. One flat array per
+/// kind instead of three heap objects per user keeps a million-user snapshot small and quick to build.
 ///
 /// Immutable once built; a `TargetUser` edited after reading keeps its changes beside it.
 final class SnapshotStore: Sendable {
@@ -10,15 +10,14 @@ final class SnapshotStore: Sendable {
     private let emails: [TargetEmail]
     /// End (exclusive) in `emails` of each row's entries; a row starts where the previous one ends.
     private let emailEnds: [Int32]
+    /// The whole input (UTF-8) when raw text is kept, shared rather than copied user by user.
     private let rawText: [UInt8]
-    /// End (exclusive) in `rawText` of each row's text; empty when raw text was not kept.
-    private let rawEnds: [Int]
+    /// Start and end (exclusive) in `rawText` of each row's text; empty when raw text was not kept.
+    private let rawRanges: [Range<Int>]
 
     /// A store without rows (placeholder while reading).
     convenience init(layout: SnapshotAttributeLayout) {
-        var builder = Builder(layout: layout, keepsRawText: false)
-        builder.reserve(rows: 0)
-        self.init(builder)
+        self.init(Builder(layout: layout))
     }
 
     init(_ builder: Builder) {
@@ -27,7 +26,7 @@ final class SnapshotStore: Sendable {
         emails = builder.emails
         emailEnds = builder.emailEnds
         rawText = builder.rawText
-        rawEnds = builder.rawEnds
+        rawRanges = builder.rawRanges
     }
 
     /// The value of `slot` in `row`.
@@ -45,27 +44,24 @@ final class SnapshotStore: Sendable {
 
     /// The raw text of `row`, or `nil` when it was not kept.
     func rawText(row: Int) -> [UInt8]? {
-        guard row < rawEnds.count else { return nil }
-        let start = row == 0 ? 0 : rawEnds[row &- 1]
-        return Array(rawText[start..<rawEnds[row]])
+        guard row < rawRanges.count else { return nil }
+        return Array(rawText[rawRanges[row]])
     }
 
     /// Collects rows while a snapshot is read.
     struct Builder {
         let layout: SnapshotAttributeLayout
-        let keepsRawText: Bool
         fileprivate(set) var values: [AttributeValue?] = []
         fileprivate(set) var emails: [TargetEmail] = []
         fileprivate(set) var emailEnds: [Int32] = []
-        fileprivate(set) var rawText: [UInt8] = []
-        fileprivate(set) var rawEnds: [Int] = []
+        fileprivate(set) var rawText: [UInt8]
+        fileprivate(set) var rawRanges: [Range<Int>] = []
 
-        /// - Parameter rawTextCapacity: bytes to reserve for raw text (the input's size), so a large
-        ///   file's text is not copied again while the buffer grows.
-        init(layout: SnapshotAttributeLayout, keepsRawText: Bool, rawTextCapacity: Int = 0) {
+        /// - Parameter rawText: the whole input, when users' raw text is kept (offsets given to
+        ///   `append` point into it).
+        init(layout: SnapshotAttributeLayout, rawText: [UInt8]? = nil) {
             self.layout = layout
-            self.keepsRawText = keepsRawText
-            if keepsRawText { rawText.reserveCapacity(rawTextCapacity) }
+            self.rawText = rawText ?? []
         }
 
         /// Number of rows appended so far.
@@ -79,9 +75,9 @@ final class SnapshotStore: Sendable {
         }
 
         /// Appends a row; returns its index.
+        /// - Parameter rawRange: where the user's text lies in the input, when raw text is kept.
         mutating func append(
-            values rowValues: ContiguousArray<AttributeValue?>, emails rowEmails: [TargetEmail],
-            rawText text: UnsafeBufferPointer<UInt8>?
+            values rowValues: ContiguousArray<AttributeValue?>, emails rowEmails: [TargetEmail], rawRange: Range<Int>?
         ) throws -> Int {
             let row = rows
             // Element by element: the generic append(contentsOf:) costs more than the copy for 1–3 elements.
@@ -91,10 +87,7 @@ final class SnapshotStore: Sendable {
                 throw TeprovError(.input, "holds more than 2^31 e-mail addresses, far beyond any ThousandEyes organisation")
             }
             emailEnds.append(end)
-            if keepsRawText, let text {
-                rawText.append(contentsOf: text)
-                rawEnds.append(rawText.count)
-            }
+            if let rawRange { rawRanges.append(rawRange) }
             return row
         }
     }

@@ -26,7 +26,9 @@ struct SnapshotUserFields {
         active = true
         version = nil
         emails.removeAll(keepingCapacity: true)
-        for slot in values.indices { values[slot] = nil }
+        values.withUnsafeMutableBufferPointer { slots in
+            for slot in slots.indices { slots[slot] = nil }
+        }
         uid = nil
         email = nil
         plainName = nil

@@ -64,9 +64,9 @@ public struct TargetUser: Sendable {
         emails: [TargetEmail] = [], attributes: [SCIMAttributePath: AttributeValue] = [:], line: Int = 0
     ) {
         let layout = SnapshotAttributeLayout(requested: Set(attributes.keys))
-        var builder = SnapshotStore.Builder(layout: layout, keepsRawText: false)
+        var builder = SnapshotStore.Builder(layout: layout)
         let values = ContiguousArray(layout.storedPaths.map { attributes[$0] })
-        let row = (try? builder.append(values: values, emails: emails, rawText: nil)) ?? 0
+        let row = (try? builder.append(values: values, emails: emails, rawRange: nil)) ?? 0
         self.init(
             id: id, externalId: externalId, userName: userName, active: active, version: version, line: line, row: row,
             store: SnapshotStore(builder))
