@@ -48,12 +48,28 @@ struct ValidateCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let keep = showRecords || (checksScope && !users.isEmpty)
-        let projection = attributes.map { list in
-            AttributeProjection(Set(list.split(separator: ",").map { AttributeKey(String($0).trimmingCharacters(in: .whitespaces)) }))
+        var counter: ScopeValidation.Counter?
+        if checksScope {
+            do {
+                counter = try ScopeValidation.Counter(
+                    configPath: directory.config, scopeOverride: directory.scope, directory: directory.paths,
+                    scopesExports: !users.isEmpty)
+            } catch let error as TeprovError {
+                throw error.exit()
+            }
         }
-        let files = ExportValidation.run(paths: users + directory.deleted, keepRecords: keep, projection: projection)
-        var scopeResult: ScopeValidation?
+        // Keep what the config reads (unless every attribute is to be shown or named explicitly).
+        var projection = attributes.map { list in
+            AttributeProjection(
+                Set(list.split(separator: ",").map { AttributeKey(String($0).trimmingCharacters(in: .whitespaces)) }))
+        }
+        if projection == nil, !showRecords { projection = counter?.projection }
+        let liveFiles = users.count
+        let files = ExportValidation.run(
+            paths: users + directory.deleted, keepRecords: showRecords, projection: projection
+        ) { record, fileIndex in
+            counter?.add(record, fromDeletedExport: fileIndex >= liveFiles)
+        }
         var failure: TeprovError?
         for file in files.files {
             if let error = file.error {
@@ -61,17 +77,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 if failure == nil { failure = error }
             }
         }
-        if failure == nil, checksScope {
-            let userRecords = users.isEmpty ? nil : files.files.prefix(users.count).flatMap(\.records)
-            let deletedRecords = files.files.dropFirst(users.count).flatMap(\.records)
-            do {
-                scopeResult = try ScopeValidation.run(
-                    configPath: directory.config, scopeOverride: directory.scope, directory: directory.paths,
-                    users: userRecords, deleted: deletedRecords)
-            } catch let error as TeprovError {
-                throw error.exit()
-            }
-        }
+        let scopeResult = failure == nil ? counter?.finish() : nil
         switch format {
         case .text:
             if !global.quiet {

@@ -18,14 +18,17 @@ public struct ExportValidation: Sendable {
 
     /// Reads every file, continuing past files that fail so the report covers all of them.
     /// - Parameter projection: keep only these attributes (what `plan` reads for its config); `nil` keeps all.
-    public static func run(paths: [String], keepRecords: Bool, projection: AttributeProjection? = nil)
-        -> ExportValidation
-    {
+    /// - Parameter onRecord: receives each valid record with the index of its file in `paths`.
+    public static func run(
+        paths: [String], keepRecords: Bool, projection: AttributeProjection? = nil,
+        onRecord: ((SourceRecord, Int) -> Void)? = nil
+    ) -> ExportValidation {
         var results: [FileResult] = []
-        for path in paths {
+        for (fileIndex, path) in paths.enumerated() {
             var records: [SourceRecord] = []
             let context = ReadContext(path: path, projection: projection) { record in
                 if keepRecords { records.append(record) }
+                onRecord?(record, fileIndex)
             }
             do {
                 let summary = try ExportReader.read(path: path, context: context)

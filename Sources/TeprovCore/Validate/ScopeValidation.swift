@@ -6,40 +6,64 @@ public struct ScopeValidation: Sendable {
     /// Diagnostics from the directory inputs, the scoping and the mappings.
     public var diagnostics: [Diagnostic]
 
-    /// Loads the config (defaults when `configPath` is nil), the directory inputs, and scopes the records.
-    /// - Parameters:
-    ///   - scopeOverride: `--scope`, which wins over the config's `scope`.
-    ///   - users: records from `--users` files (already read).
-    ///   - deleted: records from `--deleted` files.
-    public static func run(
-        configPath: String?, scopeOverride: TeprovConfig.ScopeMode?, directory: DirectoryInputPaths,
-        users: [SourceRecord]?, deleted: [SourceRecord]
-    ) throws -> ScopeValidation {
-        var config = try configPath.map { try ConfigLoader.load(path: $0) } ?? TeprovConfig()
-        if let scopeOverride { config.scope = scopeOverride }
-        guard let users else { return ScopeValidation(config: config, counts: nil, diagnostics: []) }
-        let inputs = try directory.load()
-        let normalization = try Normalization(config: config, inputs: inputs)
-        var counts = ScopeCounts()
-        var diagnostics = inputs.diagnostics
-        var sourceIds: Set<String> = []
-        for record in users {
-            let user = normalization.normalize(record, fromDeletedExport: false)
+    /// Scopes records as they are read, so `validate --config` never holds the exports in memory.
+    public final class Counter {
+        public let config: TeprovConfig
+        /// `nil` when no export is checked (a config alone).
+        public let normalization: Normalization?
+        private let assignmentsFile: String?
+        private var counts = ScopeCounts()
+        private var diagnostics: [Diagnostic]
+        private var sourceIds: Set<String> = []
+
+        /// Loads the config (defaults when `configPath` is nil) and, when exports will be scoped, the directory inputs.
+        /// - Parameter scopeOverride: `--scope`, which wins over the config's `scope`.
+        public init(
+            configPath: String?, scopeOverride: TeprovConfig.ScopeMode?, directory: DirectoryInputPaths,
+            scopesExports: Bool
+        ) throws {
+            var config = try configPath.map { try ConfigLoader.load(path: $0) } ?? TeprovConfig()
+            if let scopeOverride { config.scope = scopeOverride }
+            self.config = config
+            assignmentsFile = directory.assignments
+            if scopesExports {
+                let inputs = try directory.load()
+                normalization = try Normalization(config: config, inputs: inputs)
+                diagnostics = inputs.diagnostics
+            } else {
+                normalization = nil
+                diagnostics = []
+            }
+        }
+
+        /// The attributes the config reads (what the readers need to keep).
+        public var projection: AttributeProjection? { normalization?.projection }
+
+        /// Scopes and maps one record.
+        public func add(_ record: SourceRecord, fromDeletedExport: Bool) {
+            guard let normalization else { return }
+            let user = normalization.normalize(record, fromDeletedExport: fromDeletedExport)
             counts.add(user.scope)
-            diagnostics += user.diagnostics
-            if let id = user.sourceId { sourceIds.insert(id.lowercased()) }
+            if !fromDeletedExport {
+                diagnostics += user.diagnostics
+                if let id = user.sourceId { sourceIds.insert(id.lowercased()) }
+            }
         }
-        for record in deleted {
-            let user = normalization.normalize(record, fromDeletedExport: true)
-            counts.add(user.scope)
+
+        /// The result once every file has been read.
+        public func finish() -> ScopeValidation {
+            guard let normalization else { return ScopeValidation(config: config, counts: nil, diagnostics: []) }
+            var all = diagnostics
+            if let entitlements = normalization.entitlements {
+                if let file = assignmentsFile,
+                    let warning = entitlements.identifierMismatchWarning(sourceIds: sourceIds, file: file)
+                {
+                    all.append(warning)
+                }
+                all += entitlements.diagnostics
+            }
+            return ScopeValidation(config: config, counts: counts, diagnostics: all)
         }
-        if let entitlements = normalization.entitlements, let file = directory.assignments,
-            let warning = entitlements.identifierMismatchWarning(sourceIds: sourceIds, file: file)
-        {
-            diagnostics.append(warning)
-        }
-        if let entitlements = normalization.entitlements { diagnostics += entitlements.diagnostics }
-        return ScopeValidation(config: config, counts: counts, diagnostics: diagnostics)
     }
 
     public func renderText() -> String {
