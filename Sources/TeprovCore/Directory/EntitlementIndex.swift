@@ -28,7 +28,7 @@ public struct EntitlementIndex: Sendable {
         var userIds: [String] = []
         let rolesById: [String: AppRole]? = inputs.appRoles.map { roles in
             var table: [String: AppRole] = [:]
-            for role in roles { table[role.id.lowercased()] = role }
+            for role in roles { table[role.id.foldedForLookup] = role }
             return table
         }
         var warnedUnknownRoles: Set<String> = []
@@ -40,9 +40,9 @@ public struct EntitlementIndex: Sendable {
             if defaultAccess {
                 entitlingValue = skipDefaultAccess ? nil : "Default Access"
             } else if let rolesById {
-                if let role = rolesById[assignment.appRoleId.lowercased()] {
+                if let role = rolesById[assignment.appRoleId.foldedForLookup] {
                     entitlingValue = role.isEnabled ? role.effectiveValue : nil
-                } else if warnedUnknownRoles.insert(assignment.appRoleId.lowercased()).inserted {
+                } else if warnedUnknownRoles.insert(assignment.appRoleId.foldedForLookup).inserted {
                     diagnostics.append(
                         Diagnostic(
                             .warning, file: assignment.file, line: assignment.line,
@@ -55,9 +55,9 @@ public struct EntitlementIndex: Sendable {
             switch assignment.principalType {
             case .user:
                 principals = [assignment.principalId]
-                userIds.append(assignment.principalId.lowercased())
+                userIds.append(assignment.principalId.foldedForLookup)
             case .group:
-                guard let group = inputs.groups[assignment.principalId.lowercased()] else {
+                guard let group = inputs.groups[assignment.principalId.foldedForLookup] else {
                     let name = assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
                         ?? assignment.principalId
                     throw TeprovError(
@@ -71,7 +71,7 @@ public struct EntitlementIndex: Sendable {
                 continue
             }
             for principal in principals {
-                let key = principal.lowercased()
+                let key = principal.foldedForLookup
                 var entry = byUser[key] ?? Entitlement()
                 entry.hasAnyAssignment = true
                 if defaultAccess { entry.hasDefaultAccess = true }
@@ -86,7 +86,7 @@ public struct EntitlementIndex: Sendable {
 
     /// The entitlement of a user id (empty when the user holds no assignment).
     public func entitlement(forUserId id: String) -> Entitlement {
-        byUser[id.lowercased()] ?? Entitlement()
+        byUser[id.foldedForLookup] ?? Entitlement()
     }
 
     /// SPEC §3: a warning when fewer than half of the `User` assignments resolve to a source record.

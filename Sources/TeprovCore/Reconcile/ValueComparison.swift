@@ -11,7 +11,7 @@ enum ValueComparison {
                 return first == second
             }
             guard let left = a.scalarText, let right = b.scalarText else { return a == b }
-            return caseExact ? left == right : left.lowercased() == right.lowercased()
+            return caseExact ? left == right : left.foldedForLookup == right.foldedForLookup
         }
     }
 
@@ -21,7 +21,7 @@ enum ValueComparison {
     }
 
     /// Lower-cased key for case-insensitive indexes.
-    static func folded(_ text: String) -> String { text.lowercased() }
+    static func folded(_ text: String) -> String { text.foldedForLookup }
 
     /// SPEC §6: one `@`, a non-empty local part without spaces, a domain with a dot.
     static func isValidAddress(_ text: String) -> Bool {

@@ -27,3 +27,9 @@ public struct AttributeKey: Sendable, Hashable, Comparable, CustomStringConverti
 extension AttributeKey: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self.init(value) }
 }
+
+extension String {
+    /// The lower-cased form used for case-insensitive comparison and lookup; the string itself (no
+    /// allocation) when it holds no upper-case ASCII letter and no non-ASCII character.
+    public var foldedForLookup: String { AttributeKey.fold(self) }
+}

@@ -46,7 +46,7 @@ public struct ScopeValidation: Sendable {
             counts.add(user.scope)
             if !fromDeletedExport {
                 diagnostics += user.diagnostics
-                if let id = user.sourceId { sourceIds.insert(id.lowercased()) }
+                if let id = user.sourceId { sourceIds.insert(id.foldedForLookup) }
             }
         }
 
