@@ -94,7 +94,7 @@ public enum JSONValue: Sendable, Hashable {
             }
             let ordered: [(String, JSONValue)]
             if case .canonical = style {
-                ordered = members.sorted { Array($0.0.utf16).lexicographicallyPrecedes(Array($1.0.utf16)) }
+                ordered = members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
             } else {
                 ordered = members
             }
