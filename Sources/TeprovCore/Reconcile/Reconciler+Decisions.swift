@@ -53,7 +53,7 @@ extension ReconcileRun {
         var changed: [DesiredUser.MappedValue] = []
         var changes: [AttributeChange] = []
         for value in desired.values where value.apply == .always {
-            guard let new = value.value, !config.compareIgnore.contains(value.target.description) else { continue }
+            guard let new = value.value, !ignoredPaths.contains(value.target) else { continue }
             let old = current.attributes[value.target]
             if ValueComparison.equal(old, new, caseExact: value.caseExact) { continue }
             changed.append(value)

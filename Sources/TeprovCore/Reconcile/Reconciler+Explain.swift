@@ -45,13 +45,15 @@ extension ReconcileRun {
         explanations[name, default: []].append(line)
     }
 
-    func trace(user: Int, _ line: String) {
+    /// The line is only built when the user is being explained (an autoclosure: plans of a million users
+    /// would otherwise format millions of lines nobody reads).
+    func trace(user: Int, _ line: @autoclosure () -> String) {
         guard !explainUsers.isEmpty, let name = explainUsers[user] else { return }
-        append(name, "  " + line)
+        append(name, "  " + line())
     }
 
-    func trace(target: Int, _ line: String) {
+    func trace(target: Int, _ line: @autoclosure () -> String) {
         guard !explainTargets.isEmpty, let name = explainTargets[target] else { return }
-        append(name, "  target \(targets[target].id): " + line)
+        append(name, "  target \(targets[target].id): " + line())
     }
 }

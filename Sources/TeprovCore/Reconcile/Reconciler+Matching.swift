@@ -66,7 +66,12 @@ extension ReconcileRun {
     /// Step 2: records sharing a matching value or identity email are merged (different files, same id,
     /// identical values) or all skipped `DuplicateSourceEntries`.
     func skipDuplicateSources() {
-        var keyOwners: [String: Int] = [:]
+        /// A matching value (by matcher position) or, with `kind == -1`, an identity e-mail.
+        struct SharedKey: Hashable {
+            var kind: Int
+            var value: String
+        }
+        var keyOwners: [SharedKey: Int] = [:]
         var parent = Array(input.users.indices)
         func root(_ node: Int) -> Int {
             var node = node
@@ -77,12 +82,15 @@ extension ReconcileRun {
             return node
         }
         for user in input.users.indices where !skippedUsers[user] {
-            var keys: [String] = []
+            var keys: [SharedKey] = []
             for (position, matcher) in matchers.enumerated() {
                 guard let value = matchingValue(user, matcher) else { continue }
-                keys.append("\(position):" + (matcher.target.attribute == "userName" ? ValueComparison.folded(value) : value))
+                keys.append(
+                    SharedKey(
+                        kind: position,
+                        value: matcher.target.attribute == "userName" ? ValueComparison.folded(value) : value))
             }
-            if let identity = identity(of: user) { keys.append("@:" + ValueComparison.folded(identity)) }
+            if let identity = identity(of: user) { keys.append(SharedKey(kind: -1, value: ValueComparison.folded(identity))) }
             for key in keys {
                 if let owner = keyOwners[key] {
                     let (a, b) = (root(owner), root(user))

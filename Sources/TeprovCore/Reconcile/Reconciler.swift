@@ -17,6 +17,8 @@ final class ReconcileRun {
     let targets: [TargetUser]
     let matchers: [AttributeMapping]
     let requests: RequestBuilder
+    /// `compare.ignore` as paths: sent on create, never compared.
+    let ignoredPaths: Set<SCIMAttributePath>
 
     // Target indexes.
     var managed: [Bool]
@@ -65,6 +67,7 @@ final class ReconcileRun {
         self.matchers = input.config.mappings.filter { $0.matchingPrecedence != nil }
             .sorted { ($0.matchingPrecedence ?? 0) < ($1.matchingPrecedence ?? 0) }
         self.requests = RequestBuilder(config: input.config)
+        self.ignoredPaths = Set(input.config.compareIgnore.compactMap { try? SCIMAttributePath(parsing: $0) })
         self.managed = Array(repeating: false, count: input.targets.count)
         self.claimedBy = Array(repeating: [], count: input.targets.count)
         self.skippedUsers = Array(repeating: false, count: input.users.count)
