@@ -31,17 +31,7 @@ public final class UTF8ChunkReader {
     public init(path: String, chunkSize: Int = 1 << 20) throws {
         self.path = path
         self.chunkSize = max(chunkSize, 16)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw TeprovError(.io, "cannot open the file (\(reason)); check the path and permissions", file: path)
-        }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw TeprovError(.io, "is a directory, not an export file; pass the file inside it", file: path)
-        }
-        self.descriptor = fd
+        self.descriptor = try InputFileDescriptor.open(path)
         self.raw = [UInt8](repeating: 0, count: self.chunkSize + 4)
     }
 

@@ -21,17 +21,7 @@ final class XMLFileInput {
     /// Opens `path`.
     /// - Throws: `TeprovError(.io)` when the file cannot be opened or is a directory.
     init(path: String) throws {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw TeprovError(.io, "cannot open the file (\(reason)); check the path and permissions", file: path)
-        }
-        var info = stat()
-        if fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR {
-            close(fd)
-            throw TeprovError(.io, "is a directory, not an export file; pass the file inside it", file: path)
-        }
-        descriptor = fd
+        descriptor = try InputFileDescriptor.open(path)
     }
 
     deinit { close(descriptor) }

@@ -46,29 +46,24 @@ public struct PlanPipeline: Sendable {
         var users: [DesiredUser] = []
         var invalid: [InvalidRecord] = []
         var diagnostics = inputs.diagnostics
-        var userInputs: [JSONValue] = []
         var liveRecords = 0
         let explainer =
             options.explain.isEmpty ? nil : ImportExplanation(names: options.explain, scope: normalization.scope)
         var explainDetails: [RecordOrigin: [String]] = [:]
-        for path in options.users {
-            let summary = try readExport(
-                path, projection, normalization, deleted: false, explainer: explainer, into: &users,
-                explainDetails: &explainDetails)
-            liveRecords += summary.records
-            invalid += summary.invalidRecords
-            diagnostics += summary.diagnostics
-            userInputs.append(try fileInput(summary))
+        /// Reads `--users` (deleted: false) or `--deleted` files; returns their `inputs` entries.
+        func readAll(_ paths: [String], deleted: Bool) throws -> [JSONValue] {
+            try paths.map { path in
+                let summary = try readExport(
+                    path, projection, normalization, deleted: deleted, explainer: explainer, into: &users,
+                    explainDetails: &explainDetails)
+                if !deleted { liveRecords += summary.records }
+                invalid += summary.invalidRecords
+                diagnostics += summary.diagnostics
+                return try fileInput(summary)
+            }
         }
-        var deletedInputs: [JSONValue] = []
-        for path in options.deleted {
-            let summary = try readExport(
-                path, projection, normalization, deleted: true, explainer: explainer, into: &users,
-                explainDetails: &explainDetails)
-            invalid += summary.invalidRecords
-            diagnostics += summary.diagnostics
-            deletedInputs.append(try fileInput(summary))
-        }
+        let userInputs = try readAll(options.users, deleted: false)
+        let deletedInputs = try readAll(options.deleted, deleted: true)
         for user in users { diagnostics += user.diagnostics }
         if let entitlements = normalization.entitlements {
             diagnostics += entitlements.diagnostics

@@ -15,12 +15,7 @@ public final class RawFileReader {
         self.path = path
         self.chunkSize = chunkSize
         self.buffer = [UInt8](repeating: 0, count: chunkSize)
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            let reason = String(cString: strerror(errno))
-            throw TeprovError(.io, "cannot open the file (\(reason)); check the path and permissions", file: path)
-        }
-        descriptor = fd
+        descriptor = try InputFileDescriptor.open(path)
     }
 
     deinit { close(descriptor) }
