@@ -11,13 +11,16 @@ public struct EntitlementIndex: Sendable {
         public var hasDefaultAccess = false
         /// The user holds at least one (non-deleted) assignment of any role.
         public var hasAnyAssignment = false
+        /// A (non-deleted) `User` assignment names this user directly (not through a group).
+        public var hasUserAssignment = false
 
         public var isEntitled: Bool { !roleValues.isEmpty }
     }
 
     private var byUser: [String: Entitlement]
     /// User-principal assignments considered (not deleted), for the "different identifiers" check.
-    public let userAssignmentIds: [String]
+    /// Distinct users named by a (non-deleted) `User` assignment, for the "different identifiers" check.
+    public let distinctUserAssignees: Int
     public private(set) var diagnostics: [Diagnostic]
 
     /// Builds the index.
@@ -25,7 +28,6 @@ public struct EntitlementIndex: Sendable {
     public init(inputs: DirectoryInputs, skipDefaultAccess: Bool) throws {
         byUser = [:]
         diagnostics = []
-        var userIds: [String] = []
         let rolesById: [String: AppRole]? = inputs.appRoles.map { roles in
             var table: [String: AppRole] = [:]
             for role in roles { table[role.id.foldedForLookup] = role }
@@ -55,7 +57,6 @@ public struct EntitlementIndex: Sendable {
             switch assignment.principalType {
             case .user:
                 principals = [assignment.principalId]
-                userIds.append(assignment.principalId.foldedForLookup)
             case .group:
                 guard let group = inputs.groups[assignment.principalId.foldedForLookup] else {
                     let name = assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
@@ -74,6 +75,7 @@ public struct EntitlementIndex: Sendable {
                 let key = principal.foldedForLookup
                 var entry = byUser[key] ?? Entitlement()
                 entry.hasAnyAssignment = true
+                if assignment.principalType == .user { entry.hasUserAssignment = true }
                 if defaultAccess { entry.hasDefaultAccess = true }
                 if let entitlingValue, !entry.roleValues.contains(entitlingValue) {
                     entry.roleValues.append(entitlingValue)
@@ -81,7 +83,7 @@ public struct EntitlementIndex: Sendable {
                 byUser[key] = entry
             }
         }
-        userAssignmentIds = userIds
+        distinctUserAssignees = byUser.values.reduce(0) { $0 + ($1.hasUserAssignment ? 1 : 0) }
     }
 
     /// The entitlement of a user id (empty when the user holds no assignment).
@@ -90,15 +92,19 @@ public struct EntitlementIndex: Sendable {
     }
 
     /// SPEC §3: a warning when fewer than half of the `User` assignments resolve to a source record.
-    /// - Parameter sourceIds: lower-cased ids of the source records.
-    public func identifierMismatchWarning(sourceIds: Set<String>, file: String) -> Diagnostic? {
-        let distinct = Set(userAssignmentIds)
-        guard !distinct.isEmpty else { return nil }
-        let resolved = distinct.filter { sourceIds.contains($0) }.count
-        guard resolved * 2 < distinct.count else { return nil }
+    /// - Parameter resolved: how many distinct source records are named by a `User` assignment
+    ///   (count records whose `entitlement(forUserId:).hasUserAssignment` is true).
+    public func identifierMismatchWarning(resolved: Int, file: String) -> Diagnostic? {
+        guard distinctUserAssignees > 0, resolved * 2 < distinctUserAssignees else { return nil }
         return Diagnostic(
             .warning, file: file, line: nil,
-            "only \(resolved) of \(distinct.count) user assignments name a user in the exports; the assignments "
+            "only \(resolved) of \(distinctUserAssignees) user assignments name a user in the exports; the assignments "
                 + "and the exports may use different identifiers (object id vs. on-premises GUID)")
+    }
+
+    /// The same check from a set of source ids (any case).
+    public func identifierMismatchWarning(sourceIds: Set<String>, file: String) -> Diagnostic? {
+        let resolved = Set(sourceIds.map(\.foldedForLookup)).filter { byUser[$0]?.hasUserAssignment == true }.count
+        return identifierMismatchWarning(resolved: resolved, file: file)
     }
 }

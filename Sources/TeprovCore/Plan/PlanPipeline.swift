@@ -67,9 +67,12 @@ public struct PlanPipeline: Sendable {
         for user in users { diagnostics += user.diagnostics }
         if let entitlements = normalization.entitlements {
             diagnostics += entitlements.diagnostics
-            let ids = Set(users.compactMap { $0.sourceId.map(ValueComparison.folded) })
+            let resolved = users.reduce(0) { count, user in
+                guard !user.fromDeletedExport, let id = user.sourceId else { return count }
+                return count + (entitlements.entitlement(forUserId: id).hasUserAssignment ? 1 : 0)
+            }
             if let file = options.directory.assignments,
-                let warning = entitlements.identifierMismatchWarning(sourceIds: ids, file: file)
+                let warning = entitlements.identifierMismatchWarning(resolved: resolved, file: file)
             {
                 diagnostics.append(warning)
             }

@@ -14,7 +14,8 @@ public struct ScopeValidation: Sendable {
         private let assignmentsFile: String?
         private var counts = ScopeCounts()
         private var diagnostics: [Diagnostic]
-        private var sourceIds: Set<String> = []
+        /// Records named directly by a `User` assignment (for the "different identifiers" warning).
+        private var resolvedAssignees = 0
 
         /// Loads the config (defaults when `configPath` is nil) and, when exports will be scoped, the directory inputs.
         /// - Parameter scopeOverride: `--scope`, which wins over the config's `scope`.
@@ -46,7 +47,9 @@ public struct ScopeValidation: Sendable {
             counts.add(user.scope)
             if !fromDeletedExport {
                 diagnostics += user.diagnostics
-                if let id = user.sourceId { sourceIds.insert(id.foldedForLookup) }
+                if let id = user.sourceId, normalization.entitlements?.entitlement(forUserId: id).hasUserAssignment == true {
+                    resolvedAssignees += 1
+                }
             }
         }
 
@@ -56,7 +59,7 @@ public struct ScopeValidation: Sendable {
             var all = diagnostics
             if let entitlements = normalization.entitlements {
                 if let file = assignmentsFile,
-                    let warning = entitlements.identifierMismatchWarning(sourceIds: sourceIds, file: file)
+                    let warning = entitlements.identifierMismatchWarning(resolved: resolvedAssignees, file: file)
                 {
                     all.append(warning)
                 }
