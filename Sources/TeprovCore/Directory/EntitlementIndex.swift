@@ -27,6 +27,7 @@ public struct EntitlementIndex: Sendable {
     /// - Throws: `TeprovError(.input)` for a `Group` assignment whose group has no members listing.
     public init(inputs: DirectoryInputs, skipDefaultAccess: Bool) throws {
         byUser = [:]
+        byUser.reserveCapacity(inputs.assignments?.count ?? 0)
         diagnostics = []
         let rolesById: [String: AppRole]? = inputs.appRoles.map { roles in
             var table: [String: AppRole] = [:]
