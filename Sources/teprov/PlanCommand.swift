@@ -64,8 +64,8 @@ struct PlanCommand: AsyncParsableCommand {
         for diagnostic in outcome.plan.diagnostics where diagnostic.severity == .warning && global.verbose {
             StandardError.write("teprov: warning: \(diagnostic.rendered)")
         }
-        guard detailedExitcode else { return }
-        if outcome.plan.safety.held { throw ExitCode(3) }
-        if !outcome.plan.operations.isEmpty { throw ExitCode(2) }
+        guard detailedExitcode else { finishProcess(0) }
+        if outcome.plan.safety.held { finishProcess(3) }
+        finishProcess(outcome.plan.operations.isEmpty ? 0 : 2)
     }
 }

@@ -88,6 +88,6 @@ struct ValidateCommand: AsyncParsableCommand {
         case .json:
             StandardOutput.write(files.renderJSON(extra: scopeResult?.jsonMembers ?? [], includeRecords: showRecords))
         }
-        if let failure { throw ExitCode(failure.exitCode) }
+        finishProcess(failure?.exitCode ?? 0)
     }
 }
