@@ -19,8 +19,9 @@ func writeAll(_ descriptor: Int32, _ text: String) {
     var bytes = Array(text.utf8)
     var offset = 0
     while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { buffer in
-            Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+        let written = bytes.withUnsafeMutableBytes { buffer -> Int in
+            guard let base = buffer.baseAddress else { return 0 }
+            return Glibc.write(descriptor, base + offset, buffer.count - offset)
         }
         if written < 0 {
             if errno == EINTR { continue }

@@ -36,7 +36,9 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         if users.isEmpty { throw ValidationError("Give at least one --users FILE.") }
-        if directory.scope == .assigned, directory.assignments == nil { throw ValidationError("--scope assigned needs --assignments FILE.") }
+        if directory.scope == .assigned, directory.assignments == nil {
+            throw ValidationError("--scope assigned needs --assignments FILE.")
+        }
     }
 
     func run() async throws {

@@ -18,7 +18,9 @@ import Testing
 
     static let cases: [Case] = [
         Case(file: "truncated.json", status: 4, expected: "the JSON ends inside a string", line: 2),
-        Case(file: "unclosed-quote.csv", status: 4, expected: "quoted field that starts on line 3 is never closed", line: 3),
+        Case(
+            file: "unclosed-quote.csv", status: 4, expected: "quoted field that starts on line 3 is never closed",
+            line: 3),
         Case(file: "not-well-formed.xml", status: 4, expected: "is not well-formed XML", line: 5),
         Case(file: "billion-laughs.xml", status: 4, expected: "refuses DTDs and entities", line: 2),
         Case(file: "external-entity.xml", status: 4, expected: "refuses DTDs and entities", line: 2),
@@ -30,13 +32,16 @@ import Testing
         Case(file: "nul-bytes.csv", status: 4, expected: "contains a NUL byte", line: 3),
         Case(file: "utf16le-without-bom.csv", status: 4, expected: "contains a NUL byte", line: 1),
         Case(file: "binary-garbage.dat", status: 4, expected: "contains a NUL byte", line: 1),
-        Case(file: "too-many-fields.csv", status: 0, expected: "too-many-fields.csv:3: row has 4 fields but the header has 3", line: nil),
+        Case(
+            file: "too-many-fields.csv", status: 0,
+            expected: "too-many-fields.csv:3: row has 4 fields but the header has 3", line: nil),
         Case(file: "dangling-nextlink.json", status: 4, expected: "the export is partial", line: 3),
         Case(file: "scim-short.json", status: 4, expected: "totalResults is 3 but the file holds 1", line: 1),
         Case(file: "trailing-comma.json", status: 4, expected: "trailing comma", line: 1),
         Case(file: "deep-nesting.json", status: 4, expected: "nested more than 512 levels", line: 1),
         Case(file: "dsml-failed-search.xml", status: 4, expected: "result code 4", line: 7),
-        Case(file: "bulk-create-bad-block-sign-in.csv", status: 0, expected: "\"Block sign in\" is \"Maybe\"", line: nil),
+        Case(
+            file: "bulk-create-bad-block-sign-in.csv", status: 0, expected: "\"Block sign in\" is \"Maybe\"", line: nil),
         Case(file: "utf16le-with-bom-ok.csv", status: 0, expected: "1 records, 0 invalid", line: nil),
     ]
 
@@ -72,7 +77,9 @@ import Testing
         #expect(csvResult.status == 4)
         #expect(csvResult.stderr.contains("line 2"))
 
-        let users = (0..<60_000).map { #"{"id":"\#($0)","userPrincipalName":"user\#($0)@contoso.com","displayName":"User \#($0)"}"# }
+        let users = (0..<60_000).map {
+            #"{"id":"\#($0)","userPrincipalName":"user\#($0)@contoso.com","displayName":"User \#($0)"}"#
+        }
         let json = directory.appendingPathComponent("one-line.json")
         try Data(("[" + users.joined(separator: ",") + "]").utf8).write(to: json)
         let jsonResult = try CLIRunner.run(["validate", "--users", json.path])

@@ -14,7 +14,8 @@ import Testing
     ]
 
     func output(_ sample: String) throws -> CLIRunner.Result {
-        try CLIRunner.run(["validate", "--users", sample, "--format", "json", "--show-records"], in: Self.samplesDirectory)
+        try CLIRunner.run(
+            ["validate", "--users", sample, "--format", "json", "--show-records"], in: Self.samplesDirectory)
     }
 
     @Test(arguments: samples)

@@ -20,9 +20,10 @@ import Testing
         let config = try load("")
         #expect(config.scope == .assigned)
         #expect(config.skipDefaultAccess)
-        #expect(config.mappings.map(\.target.description) == [
-            "externalId", "userName", "active", "displayName", "emails[type eq \"work\"].value", "name.formatted",
-        ])
+        #expect(
+            config.mappings.map(\.target.description) == [
+                "externalId", "userName", "active", "displayName", "emails[type eq \"work\"].value", "name.formatted",
+            ])
         #expect(config.mappings.first?.caseExact == true)
         #expect(config.mappings.dropFirst().allSatisfy { !$0.caseExact })
         #expect(config.deprovision.outOfScope == .disable)
@@ -81,59 +82,63 @@ import Testing
     }
 
     /// Every config error class names the key (path) and the YAML line.
-    @Test(arguments: [
-        ("scope: all\nscopee: all\n", "scopee: unknown key (did you mean scope?)", 2),
-        ("safety:\n  deletionTreshold: 3\n", "safety.deletionTreshold: unknown key", 2),
-        ("scope: some\n", "scope: \"some\" is not allowed; use one of assigned, all", 1),
-        ("skipDefaultAccess: maybe\n", "skipDefaultAccess: must be true or false", 1),
-        ("safety:\n  deletionThreshold: many\n", "safety.deletionThreshold: must be a whole number", 2),
-        ("safety:\n  deletionThreshold: -1\n", "safety.deletionThreshold: must be 0 or more", 2),
-        ("safety:\n  maxInvalidPercent: 150\n", "safety.maxInvalidPercent: must be a percentage", 2),
-        ("actions: [create]\n", "actions: must be a mapping", 1),
-        ("deprovision:\n  softDeleted: delete\n", "deprovision.softDeleted: \"delete\" is not allowed", 2),
-        (
-            "scopingFilters:\n  - - {attribute: department, operator: EQUAL, value: x}\n",
-            "scopingFilters[0][0].operator", 2
-        ),
-        (
-            "scopingFilters:\n  - - {attribute: employeeId, operator: Greater_Than, value: ten}\n",
-            "scopingFilters[0][0].value", 2
-        ),
-        (
-            "scopingFilters:\n  - - {attribute: upn, operator: REGEX MATCH, value: \"(\"}\n",
-            "scopingFilters[0][0].value", 2
-        ),
-        (
-            "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: active, source: \"Not([IsSoftDeleted]\"}\n",
-            "mappings[1].source: the expression \"Not([IsSoftDeleted]\" has a syntax error at character", 3
-        ),
-        (
-            "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: roles, source: \"[x]\"}\n",
-            "mappings[1].target: \"roles\" cannot be written over SCIM", 3
-        ),
-        (
-            "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: favouriteColour, source: \"[x]\"}\n",
-            "mappings[1].target: \"favouriteColour\" is not an attribute of a SCIM user", 3
-        ),
-        (
-            "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: emails, source: \"[mail]\"}\n",
-            "mappings[1].target: \"emails\" is multi-valued", 3
-        ),
-        (
-            "mappings:\n  - {target: displayName, source: \"[id]\", matchingPrecedence: 1}\n",
-            "mappings[0].matchingPrecedence: only externalId and userName can match", 2
-        ),
-        (
-            "mappings:\n  - {target: displayName, source: \"[displayName]\"}\n",
-            "mappings: no mapping has a matchingPrecedence", 2
-        ),
-        (
-            "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n",
-            "the config disables users but no mapping targets active", 2
-        ),
-        ("ownership:\n  externalIdPattern: \"[\"\n", "ownership.externalIdPattern: is not a valid regular expression", 2),
-        ("scope: [unclosed\n", "is not valid YAML", 2),
-    ] as [(String, String, Int)])
+    @Test(
+        arguments: [
+            ("scope: all\nscopee: all\n", "scopee: unknown key (did you mean scope?)", 2),
+            ("safety:\n  deletionTreshold: 3\n", "safety.deletionTreshold: unknown key", 2),
+            ("scope: some\n", "scope: \"some\" is not allowed; use one of assigned, all", 1),
+            ("skipDefaultAccess: maybe\n", "skipDefaultAccess: must be true or false", 1),
+            ("safety:\n  deletionThreshold: many\n", "safety.deletionThreshold: must be a whole number", 2),
+            ("safety:\n  deletionThreshold: -1\n", "safety.deletionThreshold: must be 0 or more", 2),
+            ("safety:\n  maxInvalidPercent: 150\n", "safety.maxInvalidPercent: must be a percentage", 2),
+            ("actions: [create]\n", "actions: must be a mapping", 1),
+            ("deprovision:\n  softDeleted: delete\n", "deprovision.softDeleted: \"delete\" is not allowed", 2),
+            (
+                "scopingFilters:\n  - - {attribute: department, operator: EQUAL, value: x}\n",
+                "scopingFilters[0][0].operator", 2
+            ),
+            (
+                "scopingFilters:\n  - - {attribute: employeeId, operator: Greater_Than, value: ten}\n",
+                "scopingFilters[0][0].value", 2
+            ),
+            (
+                "scopingFilters:\n  - - {attribute: upn, operator: REGEX MATCH, value: \"(\"}\n",
+                "scopingFilters[0][0].value", 2
+            ),
+            (
+                "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: active, source: \"Not([IsSoftDeleted]\"}\n",
+                "mappings[1].source: the expression \"Not([IsSoftDeleted]\" has a syntax error at character", 3
+            ),
+            (
+                "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: roles, source: \"[x]\"}\n",
+                "mappings[1].target: \"roles\" cannot be written over SCIM", 3
+            ),
+            (
+                "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: favouriteColour, source: \"[x]\"}\n",
+                "mappings[1].target: \"favouriteColour\" is not an attribute of a SCIM user", 3
+            ),
+            (
+                "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n  - {target: emails, source: \"[mail]\"}\n",
+                "mappings[1].target: \"emails\" is multi-valued", 3
+            ),
+            (
+                "mappings:\n  - {target: displayName, source: \"[id]\", matchingPrecedence: 1}\n",
+                "mappings[0].matchingPrecedence: only externalId and userName can match", 2
+            ),
+            (
+                "mappings:\n  - {target: displayName, source: \"[displayName]\"}\n",
+                "mappings: no mapping has a matchingPrecedence", 2
+            ),
+            (
+                "mappings:\n  - {target: externalId, source: \"[id]\", matchingPrecedence: 1}\n",
+                "the config disables users but no mapping targets active", 2
+            ),
+            (
+                "ownership:\n  externalIdPattern: \"[\"\n",
+                "ownership.externalIdPattern: is not a valid regular expression", 2
+            ),
+            ("scope: [unclosed\n", "is not valid YAML", 2),
+        ] as [(String, String, Int)])
     func errorsNameTheKeyAndLine(yaml: String, expected: String, line: Int) throws {
         let error = try #require(configError(yaml))
         #expect(error.code == .config)

@@ -141,7 +141,9 @@ import Testing
     }
 
     @Test func fewerThanHalfResolvingWarns() throws {
-        let n = try normalization([user("a", to: Self.userRole), user("x", to: Self.userRole), user("y", to: Self.userRole)])
+        let n = try normalization([
+            user("a", to: Self.userRole), user("x", to: Self.userRole), user("y", to: Self.userRole),
+        ])
         let warning = n.entitlements?.identifierMismatchWarning(sourceIds: ["a"], file: "assignments.json")
         #expect(warning?.message.contains("only 1 of 3 user assignments") == true)
         #expect(n.entitlements?.identifierMismatchWarning(sourceIds: ["a", "x"], file: "f") == nil)
@@ -186,13 +188,15 @@ import Testing
     }
 
     @Test func unassignedWinsOverScopingFilter() throws {
-        let filters = try ScopingFilterSet(specs: [[.init(attribute: "department", operator: "EQUALS", value: "Sales")]])
+        let filters = try ScopingFilterSet(specs: [[.init(attribute: "department", operator: "EQUALS", value: "Sales")]]
+        )
         let n = try normalization([user("b", to: Self.userRole)]) { $0.scopingFilters = filters }
         #expect(reason(n, record("a", [("department", .string("IT"))])) == .unassigned)
     }
 
     @Test func scopingFilterFailingIsOutOfScope() throws {
-        let filters = try ScopingFilterSet(specs: [[.init(attribute: "department", operator: "EQUALS", value: "Sales")]])
+        let filters = try ScopingFilterSet(specs: [[.init(attribute: "department", operator: "EQUALS", value: "Sales")]]
+        )
         let n = try normalization([user("a", to: Self.userRole)]) { $0.scopingFilters = filters }
         #expect(reason(n, record("a", [("department", .string("IT"))])) == .scopingFilter)
         #expect(reason(n, record("a", [("department", .string("Sales"))])) == nil)
@@ -202,7 +206,9 @@ import Testing
         let filters = try ScopingFilterSet(specs: [
             [.init(attribute: "userPrincipalName", operator: "ENDS_WITH", value: "@fabrikam.com")]
         ])
-        let n = try normalization(nil) { $0.scope = .all; $0.scopingFilters = filters }
+        let n = try normalization(nil) {
+            $0.scope = .all; $0.scopingFilters = filters
+        }
         let guest = record("g", [("userPrincipalName", .string("adele_fabrikam.com#EXT#@contoso.onmicrosoft.com"))])
         #expect(reason(n, guest) == nil)
     }
@@ -216,7 +222,9 @@ import Testing
                 "a",
                 [("mail", .string("a@contoso.com")), ("givenName", .string("Ann")), ("surname", .string("Lee"))]),
             fromDeletedExport: false)
-        func value(_ path: String) throws -> AttributeValue? { desired.value(for: try SCIMAttributePath(parsing: path)) }
+        func value(_ path: String) throws -> AttributeValue? {
+            desired.value(for: try SCIMAttributePath(parsing: path))
+        }
         #expect(try value("externalId") == .string("a"))
         #expect(try value("userName") == .string("a@contoso.com"))
         #expect(try value("active") == .bool(true))
@@ -244,7 +252,8 @@ import Testing
 
     @Test func guestUPNIsMappedAsAliasAtDomain() throws {
         let n = try normalization(nil) { $0.scope = .all }
-        let guest = record("g", [("userPrincipalName", .string("adele.vance_fabrikam.com#EXT#@contoso.onmicrosoft.com"))])
+        let guest = record(
+            "g", [("userPrincipalName", .string("adele.vance_fabrikam.com#EXT#@contoso.onmicrosoft.com"))])
         let desired = n.normalize(guest, fromDeletedExport: false)
         #expect(desired.value(for: try SCIMAttributePath(parsing: "userName")) == .string("adele.vance@fabrikam.com"))
         #expect(desired.userPrincipalName == "adele.vance_fabrikam.com#EXT#@contoso.onmicrosoft.com")

@@ -35,7 +35,8 @@ struct SnapshotAttributeTests {
             "addresses[type eq \"work\"].locality": .string("Bellevue"),
             "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department": .string("Retail"),
         ]
-        let expectedByPath = Dictionary(uniqueKeysWithValues: expected.map { (SnapshotTestInput.path($0.key), $0.value) })
+        let expectedByPath = Dictionary(
+            uniqueKeysWithValues: expected.map { (SnapshotTestInput.path($0.key), $0.value) })
         #expect(adele.attributes.dictionary == expectedByPath)
         #expect(adele.version == "W/\"3\"")
     }
@@ -47,13 +48,16 @@ struct SnapshotAttributeTests {
         #expect(alex.userName == "Alex.Wilber@contoso.com")
         #expect(value(alex, "name.formatted") == .string("Alex Wilber"))
         #expect(value(alex, "displayName") == .string("Alex Wilber"))
-        #expect(value(alex, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department") == .string("Engineering"))
+        #expect(
+            value(alex, "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department")
+                == .string("Engineering"))
         #expect(alex.version == "W/\"7\"")
         #expect(alex.active == false)
-        #expect(alex.emails == [
-            TargetEmail(value: "alex@home.example", type: "home", primary: false),
-            TargetEmail(value: "alex.wilber@contoso.com", type: "Work", primary: false),
-        ])
+        #expect(
+            alex.emails == [
+                TargetEmail(value: "alex@home.example", type: "home", primary: false),
+                TargetEmail(value: "alex.wilber@contoso.com", type: "Work", primary: false),
+            ])
     }
 
     @Test func workEmailIsTheTypedWorkEntry() throws {
@@ -82,7 +86,8 @@ struct SnapshotAttributeTests {
         let user = TargetUser(
             id: "1",
             emails: [
-                TargetEmail(value: "old@x.com", type: "work"), TargetEmail(value: "new@x.com", type: "work", primary: true),
+                TargetEmail(value: "old@x.com", type: "work"),
+                TargetEmail(value: "new@x.com", type: "work", primary: true),
             ])
         #expect(user.workEmail == "new@x.com")
         #expect(TargetUser(id: "2").workEmail == nil)
@@ -91,7 +96,9 @@ struct SnapshotAttributeTests {
     @Test func stringsAreNFCNormalizedAndTrimmed() throws {
         let zoe = try fixtureUsers()[3]
         #expect(zoe.userName == "Zo\u{E9}.Caf\u{E9}@contoso.com")
-        #expect(zoe.userName?.unicodeScalars.count == "Zoé.Café@contoso.com".precomposedStringWithCanonicalMapping.unicodeScalars.count)
+        #expect(
+            zoe.userName?.unicodeScalars.count
+                == "Zoé.Café@contoso.com".precomposedStringWithCanonicalMapping.unicodeScalars.count)
         #expect(value(zoe, "displayName") == .string("Zo\u{E9}"))
     }
 
@@ -171,7 +178,8 @@ struct SnapshotAttributeTests {
 
     @Test func keepsRawResourcesExactlyAsWritten() throws {
         let first = "{ \"id\": \"1\",\n  \"userName\" : \"a\\u00e9@x.com\",\t\"active\":false }"
-        let second = #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"2","meta":{"version":"W/\"1\""}}"#
+        let second =
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User"],"id":"2","meta":{"version":"W/\"1\""}}"#
         let text = SnapshotTestInput.teprovSnapshot([first, second])
         let options = SnapshotReader.Options(keepRawResources: true)
         let (_, users) = try SnapshotTestInput.read(text, options: options)
@@ -191,7 +199,8 @@ struct SnapshotAttributeTests {
     }
 
     @Test func keepsRawResourcesOfUTF16Files() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teprov-snap-\(UUID().uuidString)")
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "teprov-snap-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let user = #"{"id": "1", "userName": "zoé@x.com"}"#

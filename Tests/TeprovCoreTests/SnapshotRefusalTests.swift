@@ -24,7 +24,8 @@ struct SnapshotRefusalTests {
     }
 
     @Test func readsAnIncompleteSnapshotWhenAllowed() throws {
-        let text = SnapshotTestInput.teprovSnapshot([#"{"id": "1"}"#, #"{"id": "2"}"#], complete: "false", totalResults: 5)
+        let text = SnapshotTestInput.teprovSnapshot(
+            [#"{"id": "1"}"#, #"{"id": "2"}"#], complete: "false", totalResults: 5)
         let (info, users) = try SnapshotTestInput.read(text, options: .init(allowIncomplete: true))
         #expect(!info.complete)
         #expect(info.totalResults == 5)
@@ -99,8 +100,10 @@ struct SnapshotRefusalTests {
 
     @Test func countsEveryRepeatedUserName() throws {
         let text = SnapshotTestInput.teprovSnapshot(
-            (1...3).map { #"{"id": "\#($0)", "userName": "same@x.com"}"# } + [#"{"id": "9", "userName": "ÉVE@x.com"}"#,
-            #"{"id": "10", "userName": "éve@x.com"}"#])
+            (1...3).map { #"{"id": "\#($0)", "userName": "same@x.com"}"# } + [
+                #"{"id": "9", "userName": "ÉVE@x.com"}"#,
+                #"{"id": "10", "userName": "éve@x.com"}"#,
+            ])
         let error = try #require(SnapshotTestInput.error(text))
         #expect(error.message.contains(#"both have the userName "same@x.com" (3 repeated userNames in all)"#))
     }

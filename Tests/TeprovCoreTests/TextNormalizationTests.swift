@@ -7,10 +7,11 @@ import Testing
         try bytes.withUnsafeBufferPointer { try TextNormalization.value($0) }
     }
 
-    @Test(arguments: [
-        ("  Ann  ", "Ann"), ("\tAnn\r\n", "Ann"), ("", nil), ("   ", nil),
-        ("Zoe\u{0301}", "Zo\u{00E9}"), ("\u{00A0}Jos\u{0065}\u{0301}\u{00A0}", "Jos\u{00E9}"),
-    ] as [(String, String?)])
+    @Test(
+        arguments: [
+            ("  Ann  ", "Ann"), ("\tAnn\r\n", "Ann"), ("", nil), ("   ", nil),
+            ("Zoe\u{0301}", "Zo\u{00E9}"), ("\u{00A0}Jos\u{0065}\u{0301}\u{00A0}", "Jos\u{00E9}"),
+        ] as [(String, String?)])
     func trimsAndComposes(input: String, expected: String?) throws {
         #expect(try normalize(Array(input.utf8)) == expected)
     }

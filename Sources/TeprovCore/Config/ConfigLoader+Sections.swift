@@ -49,7 +49,8 @@ extension ConfigLoader {
                 throw targetNode.error(error.message)
             }
             if let earlier = result.first(where: { $0.target == target }) {
-                throw targetNode.error("maps \(target) a second time; keep one mapping per target (\(earlier.sourceText))")
+                throw targetNode.error(
+                    "maps \(target) a second time; keep one mapping per target (\(earlier.sourceText))")
             }
             var precedence: Int?
             if let precedenceNode = members["matchingPrecedence"], !precedenceNode.isNull {
@@ -60,7 +61,8 @@ extension ConfigLoader {
                         "only externalId and userName can match users (ThousandEyes filters on nothing else)")
                 }
                 if let other = precedences[value] {
-                    throw precedenceNode.error("\(value) is already the precedence of \(other); give each a distinct one")
+                    throw precedenceNode.error(
+                        "\(value) is already the precedence of \(other); give each a distinct one")
                 }
                 precedences[value] = target.description
                 precedence = value
@@ -76,12 +78,14 @@ extension ConfigLoader {
                         apply: apply, caseExact: caseExact))
             } catch {
                 throw sourceNode.error(
-                    "the expression \"\(sourceText)\" has a syntax error at character \(error.position): \(error.message)")
+                    "the expression \"\(sourceText)\" has a syntax error at character \(error.position): \(error.message)"
+                )
             }
         }
         guard !result.isEmpty else { throw node.error("lists no mappings; remove the key to use the default table") }
         guard precedences.count > 0 else {
-            throw node.error("no mapping has a matchingPrecedence; mark externalId and/or userName as matching attributes")
+            throw node.error(
+                "no mapping has a matchingPrecedence; mark externalId and/or userName as matching attributes")
         }
         return result
     }

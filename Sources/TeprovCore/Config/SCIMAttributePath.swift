@@ -90,7 +90,9 @@ public struct SCIMAttributePath: Sendable, Hashable, CustomStringConvertible {
                 throw SCIMPathError("\"\(text)\" has a filter teprov cannot write; use the form [type eq \"work\"]")
             }
             filter = String(parts[2].dropFirst().dropLast())
-            if rest.hasPrefix(".") { sub = String(rest.dropFirst()) } else if !rest.isEmpty {
+            if rest.hasPrefix(".") {
+                sub = String(rest.dropFirst())
+            } else if !rest.isEmpty {
                 throw SCIMPathError("\"\(text)\" has text after the filter that is not a .subAttribute")
             }
         } else if let dot = head.firstIndex(of: ".") {
@@ -99,7 +101,8 @@ public struct SCIMAttributePath: Sendable, Hashable, CustomStringConvertible {
         }
         let lowerHead = head.lowercased()
         if SCIMAttributePath.forbidden.contains(where: { $0.lowercased() == lowerHead }) {
-            throw SCIMPathError("\"\(text)\" cannot be written over SCIM (the server owns it or ThousandEyes ignores it)")
+            throw SCIMPathError(
+                "\"\(text)\" cannot be written over SCIM (the server owns it or ThousandEyes ignores it)")
         }
         if filter == nil, sub == nil,
             let (name, type) = SCIMAttributePath.singular.first(where: { $0.key.lowercased() == lowerHead })
@@ -115,7 +118,8 @@ public struct SCIMAttributePath: Sendable, Hashable, CustomStringConvertible {
         }
         if let (name, subs) = SCIMAttributePath.multiValued.first(where: { $0.key.lowercased() == lowerHead }) {
             guard let filter else {
-                throw SCIMPathError("\"\(text)\" is multi-valued; select one entry, e.g. \(name)[type eq \"work\"].value")
+                throw SCIMPathError(
+                    "\"\(text)\" is multi-valued; select one entry, e.g. \(name)[type eq \"work\"].value")
             }
             guard let sub, let part = subs.first(where: { $0.lowercased() == sub.lowercased() }) else {
                 throw SCIMPathError("\"\(text)\" needs one of the sub-attributes \(subs.joined(separator: ", "))")

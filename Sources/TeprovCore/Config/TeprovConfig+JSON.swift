@@ -45,7 +45,9 @@ extension TeprovConfig {
             ("ownership", .object([("externalIdPattern", .string(externalIdPattern))])),
             (
                 "target",
-                .object([("patchStyle", .string(patchStyle.rawValue)), ("updateMethod", .string(updateMethod.rawValue))])
+                .object([
+                    ("patchStyle", .string(patchStyle.rawValue)), ("updateMethod", .string(updateMethod.rawValue)),
+                ])
             ),
             (
                 "safety",

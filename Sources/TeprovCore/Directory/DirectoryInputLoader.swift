@@ -5,8 +5,10 @@ public struct DirectoryInputPaths: Sendable {
     public var groupMembers: String?
     public var trustExpandedMembers = false
 
-    public init(assignments: String? = nil, appRoles: String? = nil, groupMembers: String? = nil,
-                trustExpandedMembers: Bool = false) {
+    public init(
+        assignments: String? = nil, appRoles: String? = nil, groupMembers: String? = nil,
+        trustExpandedMembers: Bool = false
+    ) {
         self.assignments = assignments
         self.appRoles = appRoles
         self.groupMembers = groupMembers

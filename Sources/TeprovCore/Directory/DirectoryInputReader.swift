@@ -21,11 +21,15 @@ public enum DirectoryInputReader {
                 let typeText = record[principalTypeKey]?.scalarText
             else {
                 problems.append(
-                    Diagnostic(.error, file: path, line: line, "assignment without principalId or principalType; ignored"))
+                    Diagnostic(
+                        .error, file: path, line: line, "assignment without principalId or principalType; ignored"))
                 return
             }
-            guard let type = AppRoleAssignment.PrincipalType(rawValue: typeText)
-                ?? AppRoleAssignment.PrincipalType.allCases.first(where: { $0.rawValue.lowercased() == typeText.lowercased() })
+            guard
+                let type = AppRoleAssignment.PrincipalType(rawValue: typeText)
+                    ?? AppRoleAssignment.PrincipalType.allCases.first(where: {
+                        $0.rawValue.lowercased() == typeText.lowercased()
+                    })
             else {
                 problems.append(
                     Diagnostic(
@@ -68,7 +72,8 @@ public enum DirectoryInputReader {
         }
         return try items.enumerated().map { index, item in
             guard case .string(let id)? = member(item, "id") else {
-                throw TeprovError(.input, "app role #\(index + 1) has no id; re-export the service principal", file: path)
+                throw TeprovError(
+                    .input, "app role #\(index + 1) has no id; re-export the service principal", file: path)
             }
             let enabled: Bool
             switch member(item, "isEnabled") {
@@ -171,7 +176,8 @@ public enum DirectoryInputReader {
             throw TeprovError(.input, "needs the columns groupId and memberId; fix the header", file: path, line: 1)
         }
         if let missing {
-            throw TeprovError(.input, "has a row without groupId or memberId; complete or remove it", file: path, line: missing)
+            throw TeprovError(
+                .input, "has a row without groupId or memberId; complete or remove it", file: path, line: missing)
         }
         if summary.invalid > 0, let first = summary.diagnostics.first(where: { $0.severity == .error }) {
             throw TeprovError(.input, first.message, file: path, line: first.line)
@@ -190,4 +196,3 @@ public enum DirectoryInputReader {
         return TextNormalization.normalize(text)
     }
 }
-

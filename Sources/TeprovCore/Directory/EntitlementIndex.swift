@@ -60,7 +60,8 @@ public struct EntitlementIndex: Sendable {
                 principals = [assignment.principalId]
             case .group:
                 guard let group = inputs.groups[assignment.principalId.foldedForLookup] else {
-                    let name = assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
+                    let name =
+                        assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
                         ?? assignment.principalId
                     throw TeprovError(
                         .input,

@@ -39,7 +39,9 @@ public struct DesiredUser: Sendable {
 
     /// Matching attributes in precedence order (1 first), with their values (possibly `nil`).
     public var matchingValues: [MappedValue] {
-        values.filter { $0.matchingPrecedence != nil }.sorted { ($0.matchingPrecedence ?? 0) < ($1.matchingPrecedence ?? 0) }
+        values.filter { $0.matchingPrecedence != nil }.sorted {
+            ($0.matchingPrecedence ?? 0) < ($1.matchingPrecedence ?? 0)
+        }
     }
 }
 
@@ -97,7 +99,11 @@ public struct DesiredUserBuilder: Sendable {
         for key in matchingSourceKeys {
             guard let value = record[key] else { continue }
             let texts: [String]
-            if case .multi(let items) = value { texts = items.compactMap(\.scalarText) } else { texts = value.scalarText.map { [$0] } ?? [] }
+            if case .multi(let items) = value {
+                texts = items.compactMap(\.scalarText)
+            } else {
+                texts = value.scalarText.map { [$0] } ?? []
+            }
             for text in texts {
                 raw.append(text)
                 if GuestUserPrincipalName.isGuest(text) { raw.append(GuestUserPrincipalName.externalForm(of: text)) }

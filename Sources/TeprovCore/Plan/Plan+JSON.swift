@@ -78,7 +78,8 @@ extension TargetReference {
 extension PlanOperation {
     var jsonValue: JSONValue {
         var members: [(String, JSONValue)] = [
-            ("id", .string(id)), ("action", .string(action.rawValue)), ("reason", .string(reason)), ("held", .bool(held)),
+            ("id", .string(id)), ("action", .string(action.rawValue)), ("reason", .string(reason)),
+            ("held", .bool(held)),
         ]
         if let source { members.append(("source", source.jsonValue)) }
         if let target { members.append(("target", target.jsonValue)) }
@@ -91,7 +92,9 @@ extension PlanOperation {
                         .object([("attribute", .string($0.attribute)), ("old", $0.old), ("new", $0.new)])
                     })
             ))
-        var request: [(String, JSONValue)] = [("method", .string(self.request.method)), ("path", .string(self.request.path))]
+        var request: [(String, JSONValue)] = [
+            ("method", .string(self.request.method)), ("path", .string(self.request.path)),
+        ]
         if let body = self.request.body { request.append(("body", body)) }
         members.append(("request", .object(request)))
         if let precondition {

@@ -30,7 +30,9 @@ public struct Plan: Sendable {
         public var deletions: Int
         public var held: Bool
 
-        public init(deletionThreshold: Int, deletionThresholdPercent: Double, managedTargets: Int, deletions: Int, held: Bool) {
+        public init(
+            deletionThreshold: Int, deletionThresholdPercent: Double, managedTargets: Int, deletions: Int, held: Bool
+        ) {
             self.deletionThreshold = deletionThreshold
             self.deletionThresholdPercent = deletionThresholdPercent
             self.managedTargets = managedTargets

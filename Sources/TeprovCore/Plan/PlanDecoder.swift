@@ -3,7 +3,8 @@ struct PlanDecoder {
     let path: String
 
     func fail(_ field: String) -> TeprovError {
-        TeprovError(.input, "is not a valid teprov plan (\(field) is missing or malformed); re-run teprov plan", file: path)
+        TeprovError(
+            .input, "is not a valid teprov plan (\(field) is missing or malformed); re-run teprov plan", file: path)
     }
 
     func decode(_ document: JSONValue) throws -> Plan {
@@ -46,7 +47,8 @@ struct PlanDecoder {
             diagnostics = try values.map { value in
                 Diagnostic(
                     Diagnostic.Severity(rawValue: try string(value, "severity")) ?? .warning,
-                    file: try string(value, "file"), line: value["line"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } },
+                    file: try string(value, "file"),
+                    line: value["line"].flatMap { if case .int(let n) = $0 { Int(n) } else { nil } },
                     try string(value, "message"))
             }
         } else {
@@ -58,7 +60,8 @@ struct PlanDecoder {
             targetURL: optionalString(document["target"], "url"),
             snapshotCapturedAt: optionalString(document["target"], "snapshotCapturedAt"),
             inputs: document["inputs"] ?? .object([]), summary: summary, safety: safety,
-            operations: try operationValues.map(operation), skipped: try skippedValues.map(skip), diagnostics: diagnostics)
+            operations: try operationValues.map(operation), skipped: try skippedValues.map(skip),
+            diagnostics: diagnostics)
         plan.digest = optionalString(document, "digest") ?? ""
         return plan
     }
@@ -69,14 +72,16 @@ struct PlanDecoder {
         var changes: [AttributeChange] = []
         if case .array(let items)? = value["changes"] {
             changes = try items.map {
-                AttributeChange(attribute: try string($0, "attribute"), old: $0["old"] ?? .null, new: $0["new"] ?? .null)
+                AttributeChange(
+                    attribute: try string($0, "attribute"), old: $0["old"] ?? .null, new: $0["new"] ?? .null)
             }
         }
         let precondition: Precondition? = try value["precondition"].map {
             Precondition(version: optionalString($0, "version"), fingerprint: try string($0, "fingerprint"))
         }
         return PlanOperation(
-            id: try string(value, "id"), action: action, reason: try string(value, "reason"), held: try bool(value, "held"),
+            id: try string(value, "id"), action: action, reason: try string(value, "reason"),
+            held: try bool(value, "held"),
             source: try value["source"].map(source), target: try value["target"].map(target),
             matchedBy: optionalString(value, "matchedBy"), changes: changes,
             request: PlanRequest(

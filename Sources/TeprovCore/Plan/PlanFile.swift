@@ -26,7 +26,8 @@ public enum PlanFile {
         let document = try tokenizer.readValue()
         try tokenizer.expectEndOfInput()
         guard case .object(let members) = document else {
-            throw TeprovError(.input, "is not a teprov plan (expected a JSON object); pass a file written by teprov plan", file: path)
+            throw TeprovError(
+                .input, "is not a teprov plan (expected a JSON object); pass a file written by teprov plan", file: path)
         }
         let withoutDigest = JSONValue.object(members.filter { $0.0 != "digest" })
         var canonical: [UInt8] = []
@@ -43,12 +44,14 @@ public enum AtomicFile {
         let temporary = path + ".tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else {
-            throw TeprovError(.io, "cannot be written (\(String(cString: strerror(errno)))); check the directory", file: path)
+            throw TeprovError(
+                .io, "cannot be written (\(String(cString: strerror(errno)))); check the directory", file: path)
         }
         var offset = 0
         let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
+            guard let base = buffer.baseAddress else { return fsync(fd) == 0 ? nil : errno }
             while offset < buffer.count {
-                let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                let written = Glibc.write(fd, base + offset, buffer.count - offset)
                 if written < 0 {
                     if errno == EINTR { continue }
                     return errno
@@ -60,7 +63,8 @@ public enum AtomicFile {
         close(fd)
         if let failure {
             unlink(temporary)
-            throw TeprovError(.io, "cannot be written (\(String(cString: strerror(failure)))); check free space", file: path)
+            throw TeprovError(
+                .io, "cannot be written (\(String(cString: strerror(failure)))); check free space", file: path)
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))

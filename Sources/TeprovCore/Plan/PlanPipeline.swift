@@ -35,7 +35,8 @@ public struct PlanPipeline: Sendable {
         var config = try options.configPath.map { try ConfigLoader.load(path: $0) } ?? TeprovConfig()
         if let scope = options.scopeOverride { config.scope = scope }
         if config.scope == .assigned, options.directory.assignments == nil {
-            throw TeprovError(.usage, "scope \"assigned\" needs --assignments; give the assignments export or use --scope all")
+            throw TeprovError(
+                .usage, "scope \"assigned\" needs --assignments; give the assignments export or use --scope all")
         }
         let inputs = try options.directory.load()
         let normalization = try Normalization(config: config, inputs: inputs)
@@ -123,10 +124,12 @@ public struct PlanPipeline: Sendable {
 
         var inputMembers: [(String, JSONValue)] = [("users", .array(userInputs))]
         if let path = options.directory.assignments {
-            inputMembers.append(("assignments", try hashedInput(path, [("records", .int(Int64(inputs.assignments?.count ?? 0)))])))
+            inputMembers.append(
+                ("assignments", try hashedInput(path, [("records", .int(Int64(inputs.assignments?.count ?? 0)))])))
         }
         if let path = options.directory.appRoles {
-            inputMembers.append(("appRoles", try hashedInput(path, [("roles", .int(Int64(inputs.appRoles?.count ?? 0)))])))
+            inputMembers.append(
+                ("appRoles", try hashedInput(path, [("roles", .int(Int64(inputs.appRoles?.count ?? 0)))])))
         }
         if let path = options.directory.groupMembers {
             inputMembers.append(("groupMembers", try hashedInput(path, [("groups", .int(Int64(inputs.groups.count)))])))

@@ -9,12 +9,16 @@ public enum PlanSummaryText {
                 + "\(summary.delete) to delete; \(summary.noop) unchanged.")
         lines.append(
             "Source: \(summary.sourceRecords) records (\(summary.invalid) invalid), \(summary.inScope) in scope, "
-                + "\(summary.outOfScope) out of scope and not in ThousandEyes; \(summary.unmanaged) unmanaged ThousandEyes users left alone.")
+                + "\(summary.outOfScope) out of scope and not in ThousandEyes; \(summary.unmanaged) unmanaged ThousandEyes users left alone."
+        )
         if !summary.skipped.isEmpty {
             lines.append(
-                "Skipped: " + summary.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                "Skipped: "
+                    + summary.skipped.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            )
         }
-        lines.append("Estimated: \(summary.estimatedRequests) requests, \(summary.estimatedDuration) at 180 requests/min.")
+        lines.append(
+            "Estimated: \(summary.estimatedRequests) requests, \(summary.estimatedDuration) at 180 requests/min.")
         if summary.create > 0 {
             lines.append(
                 "Note: ThousandEyes gives new SCIM users the organisation's default SCIM role in all account groups "

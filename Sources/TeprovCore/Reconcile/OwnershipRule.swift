@@ -24,7 +24,8 @@ struct OwnershipRule {
                 if byte != UInt8(ascii: "-") { return false }
                 continue
             }
-            let isHex = (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+            let isHex =
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
             if !isHex { return false }
         }
         return true

@@ -7,7 +7,8 @@ extension ReconcileRun {
             diagnostics.append(
                 Diagnostic(
                     .warning, file: "", line: nil,
-                    "the snapshot is incomplete (--allow-incomplete-snapshot): no user is disabled or deleted in this plan"))
+                    "the snapshot is incomplete (--allow-incomplete-snapshot): no user is disabled or deleted in this plan"
+                ))
         }
         for user in input.users.indices where !skippedUsers[user] {
             let desired = input.users[user]
@@ -18,7 +19,10 @@ extension ReconcileRun {
                 decideDeprovision(user, target, reason: desired.scope.reason ?? .unassigned)
             } else {
                 summary.outOfScope += 1
-                trace(user: user, "decision: out of scope (\(desired.scope.reason?.rawValue ?? "")) and not in the target: nothing to do")
+                trace(
+                    user: user,
+                    "decision: out of scope (\(desired.scope.reason?.rawValue ?? "")) and not in the target: nothing to do"
+                )
             }
         }
     }
@@ -31,8 +35,10 @@ extension ReconcileRun {
         }
         let identityText = identity(of: user, onCreate: true)
         guard let identityText, ValueComparison.isValidAddress(identityText) else {
-            skip(user, target: nil, "AttributeValidationFailed",
-                "ThousandEyes needs an e-mail address as identity, and \(identityText.map { "\"\($0)\"" } ?? "no value") is not one")
+            skip(
+                user, target: nil, "AttributeValidationFailed",
+                "ThousandEyes needs an e-mail address as identity, and \(identityText.map { "\"\($0)\"" } ?? "no value") is not one"
+            )
             return
         }
         let changes = desired.values.compactMap { value -> AttributeChange? in
@@ -43,7 +49,9 @@ extension ReconcileRun {
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
             changes: changes, request: requests.create(desired), precondition: nil)
-        pendingWrites.append(PendingWrite(user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))
+        pendingWrites.append(
+            PendingWrite(
+                user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))
         trace(user: user, "decision: create (NotMatched)")
     }
 
@@ -57,7 +65,8 @@ extension ReconcileRun {
             let old = current.attributes[value.target]
             if ValueComparison.equal(old, new, caseExact: value.caseExact) { continue }
             changed.append(value)
-            changes.append(AttributeChange(attribute: value.target.description, old: old?.jsonValue ?? .null, new: new.jsonValue))
+            changes.append(
+                AttributeChange(attribute: value.target.description, old: old?.jsonValue ?? .null, new: new.jsonValue))
         }
         if changed.isEmpty {
             summary.noop += 1
@@ -68,15 +77,18 @@ extension ReconcileRun {
             skip(user, target: target, "ActionDisabled", "the user would be updated, but actions.update is false")
             return
         }
-        let reactivates = changed.contains { $0.target.attribute == "active" && $0.value?.boolValue == true }
+        let reactivates =
+            changed.contains { $0.target.attribute == "active" && $0.value?.boolValue == true }
             && !current.active
         let touchesIdentity = changed.contains { $0.target.attribute == "userName" || $0.target == .workEmail }
         var newIdentity: String?
         if touchesIdentity {
             let identityText = identity(of: user) ?? current.workEmail ?? current.userName
             guard let identityText, ValueComparison.isValidAddress(identityText) else {
-                skip(user, target: target, "AttributeValidationFailed",
-                    "the update would give the user the identity \(identityText.map { "\"\($0)\"" } ?? "(none)"), which is not an e-mail address")
+                skip(
+                    user, target: target, "AttributeValidationFailed",
+                    "the update would give the user the identity \(identityText.map { "\"\($0)\"" } ?? "(none)"), which is not an e-mail address"
+                )
                 return
             }
             newIdentity = identityText
@@ -84,10 +96,12 @@ extension ReconcileRun {
         let newUserName = changed.first { $0.target.attribute == "userName" }?.value?.scalarText
         let operation = PlanOperation(
             id: "", action: .update, reason: reactivates ? "Reactivated" : "AttributesChanged",
-            source: sourceReference(user), target: targetReference(target), matchedBy: matchedBy[user], changes: changes,
+            source: sourceReference(user), target: targetReference(target), matchedBy: matchedBy[user],
+            changes: changes,
             request: requests.update(current, changed: changed), precondition: requests.precondition(current, desired))
         pendingWrites.append(
-            PendingWrite(user: user, target: target, operation: operation, newUserName: newUserName, newIdentity: newIdentity))
+            PendingWrite(
+                user: user, target: target, operation: operation, newUserName: newUserName, newIdentity: newIdentity))
         trace(user: user, "decision: update (\(operation.reason)): " + changes.map(\.attribute).joined(separator: ", "))
     }
 
@@ -95,12 +109,16 @@ extension ReconcileRun {
         let current = targets[target]
         guard managed[target] else {
             summary.unmanaged += 1
-            trace(user: user, "decision: out of scope (\(reason.rawValue)), but the target is not managed by teprov: left alone")
+            trace(
+                user: user,
+                "decision: out of scope (\(reason.rawValue)), but the target is not managed by teprov: left alone")
             return
         }
         guard current.active else {
             summary.noop += 1
-            trace(user: user, "decision: out of scope (\(reason.rawValue)) and the target is already inactive: nothing to do")
+            trace(
+                user: user,
+                "decision: out of scope (\(reason.rawValue)) and the target is already inactive: nothing to do")
             return
         }
         let action: PlanAction?
@@ -129,8 +147,10 @@ extension ReconcileRun {
                 continue
             }
             if isProtected(target) {
-                skip(nil, target: target, "ProtectedTarget",
-                    "no valid record matches this managed user, but an invalid, skipped or duplicated record names it: left alone")
+                skip(
+                    nil, target: target, "ProtectedTarget",
+                    "no valid record matches this managed user, but an invalid, skipped or duplicated record names it: left alone"
+                )
                 continue
             }
             guard targets[target].active else {
@@ -138,7 +158,8 @@ extension ReconcileRun {
                 continue
             }
             if sourceIncomplete {
-                skip(nil, target: target, "SourceIncomplete",
+                skip(
+                    nil, target: target, "SourceIncomplete",
                     "no source record matches this managed user, but an invalid or skipped record could be this person")
                 continue
             }
@@ -158,26 +179,33 @@ extension ReconcileRun {
 
     func addDeprovision(_ action: PlanAction, target: Int, reason: String, user: Int?) {
         guard deprovisionAllowed else {
-            skip(user, target: target, "SnapshotIncomplete",
+            skip(
+                user, target: target, "SnapshotIncomplete",
                 "would be \(action.rawValue)d (\(reason)), but the snapshot is incomplete, so nothing is deprovisioned")
             return
         }
         if isProtected(target) {
-            skip(user, target: target, "ProtectedTarget",
-                "would be \(action.rawValue)d (\(reason)), but an invalid, skipped or duplicated record names it: left alone")
+            skip(
+                user, target: target, "ProtectedTarget",
+                "would be \(action.rawValue)d (\(reason)), but an invalid, skipped or duplicated record names it: left alone"
+            )
             return
         }
         let enabled = action == .disable ? config.actions.disable : config.actions.delete
         guard enabled else {
-            skip(user, target: target, "ActionDisabled", "the user would be \(action.rawValue)d, but actions.\(action.rawValue) is false")
+            skip(
+                user, target: target, "ActionDisabled",
+                "the user would be \(action.rawValue)d, but actions.\(action.rawValue) is false")
             return
         }
         let current = targets[target]
-        let changes = action == .disable ? [AttributeChange(attribute: "active", old: .bool(true), new: .bool(false))] : []
+        let changes =
+            action == .disable ? [AttributeChange(attribute: "active", old: .bool(true), new: .bool(false))] : []
         let request = action == .disable ? requests.disable(current) : requests.delete(current)
         operations.append(
             PlanOperation(
-                id: "", action: action, reason: reason, source: user.map(sourceReference), target: targetReference(target),
+                id: "", action: action, reason: reason, source: user.map(sourceReference),
+                target: targetReference(target),
                 matchedBy: user.flatMap { matchedBy[$0] }, changes: changes, request: request,
                 precondition: requests.precondition(current, nil)))
         if action == .delete { deletedTargets.insert(target) }
@@ -190,15 +218,19 @@ extension ReconcileRun {
         for pending in pendingWrites {
             func heldByOther(_ index: [String: [Int]], _ value: String?) -> Int? {
                 guard let value else { return nil }
-                return index[ValueComparison.folded(value)]?.first { $0 != pending.target && !deletedTargets.contains($0) }
+                return index[ValueComparison.folded(value)]?.first {
+                    $0 != pending.target && !deletedTargets.contains($0)
+                }
             }
             if let other = heldByOther(byUserName, pending.newUserName) {
-                skip(pending.user, target: pending.target, "UserNameConflict",
+                skip(
+                    pending.user, target: pending.target, "UserNameConflict",
                     "userName \(pending.newUserName ?? "") is held by target \(targets[other].id)")
                 continue
             }
             if let other = heldByOther(byIdentityEmail, pending.newIdentity) {
-                skip(pending.user, target: pending.target, "EmailConflict",
+                skip(
+                    pending.user, target: pending.target, "EmailConflict",
                     "e-mail \(pending.newIdentity ?? "") is the identity of target \(targets[other].id)")
                 continue
             }
@@ -217,7 +249,9 @@ extension ReconcileRun {
             skipped.append(
                 SkippedEntry(
                     reason: "ProtectedUser", source: operation.source, target: operation.target,
-                    detail: "\(userName) is in safety.protectedUsers; it would have been \(operation.action.rawValue)d (\(operation.reason))"))
+                    detail:
+                        "\(userName) is in safety.protectedUsers; it would have been \(operation.action.rawValue)d (\(operation.reason))"
+                ))
             return true
         }
     }
@@ -228,10 +262,12 @@ extension ReconcileRun {
         let managedCount = managed.filter { $0 }.count
         let safety = config.safety
         let overCount = safety.deletionThreshold > 0 && deletions >= safety.deletionThreshold
-        let overPercent = deletions >= 10 && managedCount > 0
+        let overPercent =
+            deletions >= 10 && managedCount > 0
             && Double(deletions) * 100 >= safety.deletionThresholdPercent * Double(managedCount)
         guard overCount || overPercent else { return }
-        for index in operations.indices where operations[index].action == .disable || operations[index].action == .delete {
+        for index in operations.indices
+        where operations[index].action == .disable || operations[index].action == .delete {
             operations[index].held = true
         }
         diagnostics.append(

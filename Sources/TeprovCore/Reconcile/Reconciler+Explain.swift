@@ -5,7 +5,8 @@ extension ReconcileRun {
         for name in input.explain {
             let folded = ValueComparison.folded(name)
             for (index, user) in input.users.enumerated() {
-                let candidates = [user.sourceId, user.userPrincipalName]
+                let candidates =
+                    [user.sourceId, user.userPrincipalName]
                     + user.values.compactMap { $0.value?.scalarText }
                 if candidates.contains(where: { $0.map(ValueComparison.folded) == folded }) {
                     explainUsers[index] = name

@@ -58,8 +58,10 @@ extension ReconcileRun {
             let raw = input.users[user].rawMatchingValues
             if raw.isEmpty { sourceIncomplete = true }
             protect(values: raw)
-            skip(user, target: nil, "ImportSkipped", "the record has no value for any matching attribute ("
-                + matchers.map(\.target.description).joined(separator: ", ") + ")")
+            skip(
+                user, target: nil, "ImportSkipped",
+                "the record has no value for any matching attribute ("
+                    + matchers.map(\.target.description).joined(separator: ", ") + ")")
         }
     }
 
@@ -90,7 +92,9 @@ extension ReconcileRun {
                         kind: position,
                         value: matcher.target.attribute == "userName" ? ValueComparison.folded(value) : value))
             }
-            if let identity = identity(of: user) { keys.append(SharedKey(kind: -1, value: ValueComparison.folded(identity))) }
+            if let identity = identity(of: user) {
+                keys.append(SharedKey(kind: -1, value: ValueComparison.folded(identity)))
+            }
             for key in keys {
                 if let owner = keyOwners[key] {
                     let (a, b) = (root(owner), root(user))
@@ -114,7 +118,8 @@ extension ReconcileRun {
             let places = sorted.map { "\(input.users[$0].origin.file):\(input.users[$0].origin.line)" }
             for user in sorted {
                 protect(values: input.users[user].rawMatchingValues)
-                skip(user, target: nil, "DuplicateSourceEntries",
+                skip(
+                    user, target: nil, "DuplicateSourceEntries",
                     "records at \(places.joined(separator: ", ")) share a matching value or identity email")
             }
         }
@@ -141,25 +146,30 @@ extension ReconcileRun {
             for matcher in matchers {
                 guard let value = matchingValue(user, matcher) else { continue }
                 let isUserName = matcher.target.attribute == "userName"
-                let candidates = isUserName ? byUserName[ValueComparison.folded(value)] ?? [] : byExternalId[value] ?? []
+                let candidates =
+                    isUserName ? byUserName[ValueComparison.folded(value)] ?? [] : byExternalId[value] ?? []
                 trace(user: user, "match: \(matcher.target) = \(value) → \(candidates.count) target(s)")
                 if candidates.isEmpty { continue }
                 if candidates.count > 1 {
                     protect(values: input.users[user].rawMatchingValues)
                     protectedTargets.formUnion(candidates)
-                    skip(user, target: candidates[0], "DuplicateTargetEntries",
+                    skip(
+                        user, target: candidates[0], "DuplicateTargetEntries",
                         "\(candidates.count) targets have \(matcher.target) \(value)")
                     break
                 }
                 let target = candidates[0]
                 if isUserName, externalIdMapped, let targetAnchor = targets[target].externalId {
-                    let ownAnchor = input.users[user].values.first { $0.target.attribute == "externalId" }?.value?.scalarText
+                    let ownAnchor = input.users[user].values.first { $0.target.attribute == "externalId" }?.value?
+                        .scalarText
                     if ownAnchor != targetAnchor {
                         protect(values: input.users[user].rawMatchingValues)
                         protectedTargets.insert(target)
-                        skip(user, target: target, "AnchorConflict",
+                        skip(
+                            user, target: target, "AnchorConflict",
                             "userName \(value) belongs to a target with externalId \(targetAnchor), not "
-                                + "\(ownAnchor ?? "(none)"): a reused userName must not take over another person's account")
+                                + "\(ownAnchor ?? "(none)"): a reused userName must not take over another person's account"
+                        )
                         break
                     }
                 }
@@ -179,7 +189,8 @@ extension ReconcileRun {
             for user in claimedBy[target] {
                 matchedTarget[user] = nil
                 protect(values: input.users[user].rawMatchingValues)
-                skip(user, target: target, "DuplicateTargetEntries",
+                skip(
+                    user, target: target, "DuplicateTargetEntries",
                     "\(claimedBy[target].count) source records match this target")
             }
         }

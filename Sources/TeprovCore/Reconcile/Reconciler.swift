@@ -123,7 +123,9 @@ final class ReconcileRun {
                 byExternalId[externalId, default: []].append(index)
                 managed[index] = ownership.isManaged(externalId)
             }
-            if let userName = target.userName { byUserName[ValueComparison.folded(userName), default: []].append(index) }
+            if let userName = target.userName {
+                byUserName[ValueComparison.folded(userName), default: []].append(index)
+            }
             if let identity = target.workEmail ?? target.userName {
                 byIdentityEmail[ValueComparison.folded(identity), default: []].append(index)
             }

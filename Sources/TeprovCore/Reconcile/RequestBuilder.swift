@@ -11,8 +11,10 @@ struct RequestBuilder {
     init(config: TeprovConfig) {
         patchStyle = config.patchStyle
         updateMethod = config.updateMethod
-        comparedPaths = config.mappings.filter { $0.apply == .always && !config.compareIgnore.contains($0.target.description) }
-            .map(\.target)
+        comparedPaths = config.mappings.filter {
+            $0.apply == .always && !config.compareIgnore.contains($0.target.description)
+        }
+        .map(\.target)
     }
 
     /// `POST /Users` with every non-null mapped attribute, `active: true`, and typed multi-valued entries.
@@ -28,7 +30,9 @@ struct RequestBuilder {
 
     /// `PATCH` with one replace per changed attribute (or `PUT` of the whole resource for `updateMethod: put`).
     func update(_ target: TargetUser, changed: [DesiredUser.MappedValue]) -> PlanRequest {
-        if updateMethod == .put { return put(target, changed: changed.map { ($0.target, $0.value?.jsonValue ?? .null) }) }
+        if updateMethod == .put {
+            return put(target, changed: changed.map { ($0.target, $0.value?.jsonValue ?? .null) })
+        }
         var operations: [JSONValue] = []
         for value in changed {
             guard let new = value.value else { continue }
@@ -60,7 +64,11 @@ struct RequestBuilder {
         var members: [(String, JSONValue)] = []
         for path in paths {
             let value: JSONValue
-            if path == .active { value = .bool(target.active) } else { value = target.attributes[path]?.jsonValue ?? .null }
+            if path == .active {
+                value = .bool(target.active)
+            } else {
+                value = target.attributes[path]?.jsonValue ?? .null
+            }
             members.append((path.description, value))
         }
         var bytes: [UInt8] = []
@@ -75,7 +83,10 @@ struct RequestBuilder {
     }
 
     private func replace(_ path: String, _ value: JSONValue) -> JSONValue {
-        .object([("op", .string(patchStyle == .entraLegacy ? "Replace" : "replace")), ("path", .string(path)), ("value", value)])
+        .object([
+            ("op", .string(patchStyle == .entraLegacy ? "Replace" : "replace")), ("path", .string(path)),
+            ("value", value),
+        ])
     }
 
     /// Entra's legacy PATCH sends booleans as the strings `"True"`/`"False"`.
@@ -101,7 +112,8 @@ struct RequestBuilder {
     private func put(_ target: TargetUser, changed: [(SCIMAttributePath, JSONValue)]) -> PlanRequest {
         var resource = SCIMResourceBuilder(raw: target.rawResource)
         for (path, value) in changed { resource.set(path, value) }
-        return PlanRequest(method: "PUT", path: "/Users/\(target.id)", body: resource.resource(schemas: [Self.userSchema]))
+        return PlanRequest(
+            method: "PUT", path: "/Users/\(target.id)", body: resource.resource(schemas: [Self.userSchema]))
     }
 }
 

@@ -38,7 +38,9 @@ struct SCIMResourceBuilder {
 
     func resource(schemas: [String]) -> JSONValue {
         var all = schemas
-        if usesEnterprise, !all.contains(SCIMAttributePath.enterpriseSchema) { all.append(SCIMAttributePath.enterpriseSchema) }
+        if usesEnterprise, !all.contains(SCIMAttributePath.enterpriseSchema) {
+            all.append(SCIMAttributePath.enterpriseSchema)
+        }
         return .object([("schemas", .array(all.map { .string($0) }))] + members)
     }
 

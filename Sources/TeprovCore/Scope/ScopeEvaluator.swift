@@ -47,7 +47,9 @@ public struct ScopeEvaluator: Sendable {
 
     /// The record attributes scoping reads (for projection).
     public var referencedAttributes: Set<AttributeKey> {
-        filters.attributes.union([Self.idKey, Self.accountEnabledKey, Self.deletedDateTimeKey, Self.userPrincipalNameKey])
+        filters.attributes.union([
+            Self.idKey, Self.accountEnabledKey, Self.deletedDateTimeKey, Self.userPrincipalNameKey,
+        ])
     }
 
     /// `true` for a record from `--deleted`, or any record with a `deletedDateTime`.
@@ -59,7 +61,8 @@ public struct ScopeEvaluator: Sendable {
     public func decide(_ record: SourceRecord, fromDeletedExport: Bool, diagnostics: inout [Diagnostic])
         -> ScopeDecision
     {
-        let entitlement = record[Self.idKey]?.scalarText.map { entitlements?.entitlement(forUserId: $0) }
+        let entitlement =
+            record[Self.idKey]?.scalarText.map { entitlements?.entitlement(forUserId: $0) }
             ?? nil
         let roles = entitlement?.roleValues ?? []
         if Self.isSoftDeleted(record, fromDeletedExport: fromDeletedExport) {

@@ -68,7 +68,8 @@ final class SnapshotAttributeLayout: Sendable {
                     MultiValuedGroup.Request(typeFilter: typeFilter, subAttributeIndex: subIndex, slot: slot))
                 groups[path.attribute] = group
             } else {
-                singular.append(KeyEntry(loweredName: Self.lowered(path.attribute), slot: slot, valueType: path.valueType))
+                singular.append(
+                    KeyEntry(loweredName: Self.lowered(path.attribute), slot: slot, valueType: path.valueType))
             }
         }
         Self.pairTwins(&singular, &nameParts, stored: stored)
@@ -86,7 +87,9 @@ final class SnapshotAttributeLayout: Sendable {
     }
 
     /// Links `displayName` and `name.formatted`, which servers usually fill with the same text.
-    private static func pairTwins(_ singular: inout [KeyEntry], _ nameParts: inout [KeyEntry], stored: [SCIMAttributePath]) {
+    private static func pairTwins(
+        _ singular: inout [KeyEntry], _ nameParts: inout [KeyEntry], stored: [SCIMAttributePath]
+    ) {
         guard let display = singular.firstIndex(where: { stored[$0.slot].attribute == "displayName" }),
             let formatted = nameParts.firstIndex(where: { stored[$0.slot].subAttribute == "formatted" })
         else { return }

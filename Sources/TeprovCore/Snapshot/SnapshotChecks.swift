@@ -48,7 +48,8 @@ enum SnapshotChecks {
                         guard let otherName = users[other].userName else { return false }
                         var otherText = otherName
                         let sameASCII = otherText.withUTF8 { otherBytes -> Bool? in
-                            otherBytes.allSatisfy { $0 < 0x80 } ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes) : nil
+                            otherBytes.allSatisfy { $0 < 0x80 }
+                                ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes) : nil
                         }
                         return sameASCII ?? (caseFolded(otherName) == caseFolded(users[index].userName ?? ""))
                     }
@@ -94,11 +95,14 @@ enum SnapshotChecks {
     }
 
     /// Why the file misses users, or `nil` when nothing says it does.
-    static func incompleteness(format: String, envelope: SnapshotEnvelope, users: Int) -> (reason: String, line: Int?)? {
+    static func incompleteness(format: String, envelope: SnapshotEnvelope, users: Int) -> (reason: String, line: Int?)?
+    {
         switch format {
         case SnapshotInfo.teprovSnapshot:
             guard let complete = envelope.complete else {
-                return ("does not say \"complete\": true, so its capture may have missed users", envelope.formatVersionLine)
+                return (
+                    "does not say \"complete\": true, so its capture may have missed users", envelope.formatVersionLine
+                )
             }
             if !complete.value { return ("says \"complete\": false (its capture missed users)", complete.line) }
             if let total = envelope.declaredTotal, Int64(users) < total.count {
@@ -111,7 +115,8 @@ enum SnapshotChecks {
         case SnapshotInfo.scimPages:
             if let total = envelope.largestPageTotal, Int64(users) < total.count {
                 return (
-                    "has pages that say totalResults is \(total.count) but hold \(users) distinct users in all", total.line
+                    "has pages that say totalResults is \(total.count) but hold \(users) distinct users in all",
+                    total.line
                 )
             }
         default:
@@ -122,7 +127,10 @@ enum SnapshotChecks {
 
     /// The refusal of a snapshot that misses users.
     static func incompleteError(file: String, line: Int?, reason: String, isListResponse: Bool = false) -> TeprovError {
-        let remedy = isListResponse ? "put every page into the file or capture it with teprov snapshot" : "capture it again with teprov snapshot"
+        let remedy =
+            isListResponse
+            ? "put every page into the file or capture it with teprov snapshot"
+            : "capture it again with teprov snapshot"
         return TeprovError(
             .input,
             "the snapshot \(reason), and every missing user would look deleted; \(remedy),"

@@ -83,7 +83,9 @@ extension SnapshotDocumentReader {
         let token = try tokenizer.next()
         guard token == .beginArray else {
             if token == .null { return }
-            throw error(line: tokenizer.line, "has a \"\(name)\" that is not an array of users; pass the file as it was written")
+            throw error(
+                line: tokenizer.line, "has a \"\(name)\" that is not an array of users; pass the file as it was written"
+            )
         }
         if users.isEmpty, let total = envelope.declaredTotal {
             // The teprov format announces its size first: no regrowing a million-element array.

@@ -34,7 +34,8 @@ final class SnapshotDocumentReader {
 
     /// - Parameter rawText: the input the tokenizer reads from memory, when users' raw text is kept
     ///   (offsets in the tokenizer's buffer are offsets in it).
-    init(tokenizer: JSONTokenizer, options: SnapshotReader.Options, layout: SnapshotAttributeLayout, rawText: [UInt8]?) {
+    init(tokenizer: JSONTokenizer, options: SnapshotReader.Options, layout: SnapshotAttributeLayout, rawText: [UInt8]?)
+    {
         self.tokenizer = tokenizer
         self.options = options
         self.userReader = SnapshotUserReader(tokenizer: tokenizer, layout: layout)
@@ -66,7 +67,8 @@ final class SnapshotDocumentReader {
         default:
             throw error(
                 line: tokenizer.line,
-                "holds a single JSON value instead of users; pass a snapshot written by teprov snapshot or a SCIM ListResponse")
+                "holds a single JSON value instead of users; pass a snapshot written by teprov snapshot or a SCIM ListResponse"
+            )
         }
         try tokenizer.expectEndOfInput()
         return format
@@ -91,7 +93,8 @@ final class SnapshotDocumentReader {
                 return Reader.equal(key, "complete") ? .complete : Reader.equal(key, "username") ? .userMember : .other
             case 9: return Reader.equal(key, "resources") ? .resources : .other
             case 10:
-                return Reader.equal(key, "capturedat") ? .capturedAt : Reader.equal(key, "startindex") ? .paging : .other
+                return Reader.equal(key, "capturedat")
+                    ? .capturedAt : Reader.equal(key, "startindex") ? .paging : .other
             case 12:
                 return Reader.equal(key, "totalresults")
                     ? .totalResults : Reader.equal(key, "itemsperpage") ? .paging : .other
@@ -116,7 +119,8 @@ final class SnapshotDocumentReader {
             case .resources:
                 envelope.sawResources = true
                 try readUsers(.resources, name: "Resources")
-            case .schemas: envelope.declaresListResponse = try readSchemasDeclaringListResponse() || envelope.declaresListResponse
+            case .schemas:
+                envelope.declaresListResponse = try readSchemasDeclaringListResponse() || envelope.declaresListResponse
             case .paging:
                 envelope.sawPagingMember = true
                 try tokenizer.skipValue()
@@ -198,7 +202,8 @@ final class SnapshotDocumentReader {
     private func readComplete(line: Int) throws {
         guard let complete = try userReader.readBoolean() else {
             throw error(
-                line: line, "has a \"complete\" that is neither true nor false; capture the snapshot again with teprov snapshot")
+                line: line,
+                "has a \"complete\" that is neither true nor false; capture the snapshot again with teprov snapshot")
         }
         envelope.complete = (complete, line)
         if !complete && !options.allowIncomplete {

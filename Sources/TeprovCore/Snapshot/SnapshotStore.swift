@@ -84,7 +84,8 @@ final class SnapshotStore: Sendable {
             for value in rowValues { values.append(value) }
             for email in rowEmails { emails.append(email) }
             guard let end = Int32(exactly: emails.count) else {
-                throw TeprovError(.input, "holds more than 2^31 e-mail addresses, far beyond any ThousandEyes organisation")
+                throw TeprovError(
+                    .input, "holds more than 2^31 e-mail addresses, far beyond any ThousandEyes organisation")
             }
             emailEnds.append(end)
             if let rawRange { rawRanges.append(rawRange) }

@@ -6,7 +6,9 @@ extension SnapshotUserReader {
             return try readValue(for: entry, into: &fields)
         }
         if !layout.enterpriseParts.isEmpty,
-            tokenizer.withStringBytes({ SnapshotAttributeLayout.matches($0, SnapshotAttributeLayout.loweredEnterpriseSchema) })
+            tokenizer.withStringBytes({
+                SnapshotAttributeLayout.matches($0, SnapshotAttributeLayout.loweredEnterpriseSchema)
+            })
         {
             let token = try tokenizer.next()
             guard token == .beginObject else { return try tokenizer.skipValue(startingWith: token) }

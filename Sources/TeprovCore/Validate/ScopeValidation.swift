@@ -47,7 +47,9 @@ public struct ScopeValidation: Sendable {
             counts.add(user.scope)
             if !fromDeletedExport {
                 diagnostics += user.diagnostics
-                if let id = user.sourceId, normalization.entitlements?.entitlement(forUserId: id).hasUserAssignment == true {
+                if let id = user.sourceId,
+                    normalization.entitlements?.entitlement(forUserId: id).hasUserAssignment == true
+                {
                     resolvedAssignees += 1
                 }
             }
@@ -77,7 +79,8 @@ public struct ScopeValidation: Sendable {
                 counts.outOfScope[reason].map { "\(reason.rawValue) \($0)" }
             }
             lines.append(
-                "scope: \(counts.inScope) in scope; out of scope: " + (out.isEmpty ? "none" : out.joined(separator: ", ")))
+                "scope: \(counts.inScope) in scope; out of scope: "
+                    + (out.isEmpty ? "none" : out.joined(separator: ", ")))
         }
         for diagnostic in diagnostics { lines.append("  \(diagnostic.severity.rawValue): \(diagnostic.rendered)") }
         return lines.joined(separator: "\n") + "\n"
