@@ -38,19 +38,14 @@ final class CLIXMLDialectReader {
             let line = reader.startLine
             try readRecord(try reader.expandCurrent(), line: line)
             try reader.skipCurrent()
-        } else if !reader.isEmptyElement {
-            while try reader.next() {
-                let type = reader.nodeType
-                if type == XMLNodeKind.endElement, reader.depth == 0 { break }
-                guard type == XMLNodeKind.element, let node = reader.currentNode else { continue }
+        } else {
+            try reader.forEachChildOfRoot { node, line in
                 if node.is(vocabulary.obj, in: vocabulary.namespace) {
-                    let line = reader.startLine
                     try readRecord(try reader.expandCurrent(), line: line)
                 } else {
                     nonObjects += 1
-                    if firstNonObjectLine == nil { firstNonObjectLine = reader.startLine }
+                    if firstNonObjectLine == nil { firstNonObjectLine = line }
                 }
-                try reader.skipCurrent()
             }
         }
         builder.finishFile()

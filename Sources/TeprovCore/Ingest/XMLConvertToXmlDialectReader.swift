@@ -30,19 +30,12 @@ final class XMLConvertToXmlDialectReader {
 
     /// Reads the document; the reader is on the root element (`Objects`).
     func read() throws {
-        if !reader.isEmptyElement {
-            while try reader.next() {
-                let type = reader.nodeType
-                if type == XMLNodeKind.endElement, reader.depth == 0 { break }
-                guard type == XMLNodeKind.element, let node = reader.currentNode else { continue }
-                let line = reader.startLine
-                if node.is(object, in: nil) {
-                    try readObject(try reader.expandCurrent(), line: line)
-                } else {
-                    others += 1
-                    if firstOtherLine == nil { firstOtherLine = line }
-                }
-                try reader.skipCurrent()
+        try reader.forEachChildOfRoot { node, line in
+            if node.is(object, in: nil) {
+                try readObject(try reader.expandCurrent(), line: line)
+            } else {
+                others += 1
+                if firstOtherLine == nil { firstOtherLine = line }
             }
         }
         if others > 0 {

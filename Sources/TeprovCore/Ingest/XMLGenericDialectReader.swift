@@ -44,16 +44,7 @@ final class XMLGenericDialectReader {
 
     /// Reads the document; the reader is on the root element.
     func read() throws {
-        if !reader.isEmptyElement {
-            while try reader.next() {
-                let type = reader.nodeType
-                if type == XMLNodeKind.endElement, reader.depth == 0 { break }
-                guard type == XMLNodeKind.element, let node = reader.currentNode else { continue }
-                let line = reader.startLine
-                try handleChild(node.localName, line: line)
-                try reader.skipCurrent()
-            }
-        }
+        try reader.forEachChildOfRoot { node, line in try handleChild(node.localName, line: line) }
         if case .undecided(let pending) = decision {
             for held in pending { try commit(held.record, names: held.names) }
         }

@@ -101,6 +101,19 @@ final class XMLStreamReader {
         staged = status == 1
     }
 
+    /// Visits each child element of the root (the reader is on the root), with the line of its start tag,
+    /// then skips its subtree; ends at the root's end tag. The dialect readers' top-level loop.
+    func forEachChildOfRoot(_ body: (XMLNodeView, Int) throws -> Void) throws {
+        guard !isEmptyElement else { return }
+        while try next() {
+            let type = nodeType
+            if type == XMLNodeKind.endElement, depth == 0 { break }
+            guard type == XMLNodeKind.element, let node = currentNode else { continue }
+            try body(node, startLine)
+            try skipCurrent()
+        }
+    }
+
     /// Parses the whole subtree of the current element and returns it (valid until the reader moves).
     func expandCurrent() throws -> XMLNodeView {
         guard let node = xmlTextReaderExpand(reader) else {
