@@ -51,7 +51,7 @@ public struct SCIMRequestRunner: Sendable {
         try await send(request, previousAttempts: previousAttempts) { failure in
             switch failure {
             case .response(let response): return response.status == 429
-            case .transportFailure(let error): return !error.requestMayHaveReachedServer
+            case .transportFailure(let error): return !error.requestMayHaveReachedServer && error.kind != .tls
             }
         }
     }
@@ -85,8 +85,9 @@ public struct SCIMRequestRunner: Sendable {
             case .response(let answer):
                 retryable = RetryPolicy.isRetryable(status: answer.status)
                 response = answer
-            case .transportFailure:
-                retryable = true
+            case .transportFailure(let error):
+                // An untrusted certificate does not become trusted by asking again.
+                retryable = error.kind != .tls
                 response = nil
             }
             guard retryable else { return SCIMExchange(result: result, attempts: attempts, retriesExhausted: false) }
