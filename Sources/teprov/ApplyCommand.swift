@@ -141,7 +141,7 @@ struct ApplyCommand: AsyncParsableCommand {
             target: target, policy: RetryPolicy(maxRetries: maxRetries),
             pacer: RequestPacer(rateLimitPerMinute: offline == nil ? rateLimit : nil, host: host, clock: clock),
             clock: clock, statistics: statistics)
-        let logWriter = try ProvisioningLogWriter(path: logPath)
+        let logWriter = try ProvisioningLogWriter(path: logPath, keepingEarlierRuns: offline == nil)
         defer { logWriter.close() }
         let cycleID = UUID().uuidString.lowercased()
         let startedAt = UTCTimestamp.now()
