@@ -48,6 +48,13 @@ final class SnapshotStore: Sendable {
         return Array(rawText[rawRanges[row]])
     }
 
+    /// The whole input that `rawTextRanges` point into (empty when raw text was not kept); shared,
+    /// not copied, so `apply --offline` can keep a million users' text without a copy per user.
+    var rawInput: [UInt8] { rawText }
+
+    /// Where each row's raw text lies in `rawInput`, by row (empty when raw text was not kept).
+    var rawTextRanges: [Range<Int>] { rawRanges }
+
     /// Collects rows while a snapshot is read.
     struct Builder {
         let layout: SnapshotAttributeLayout
