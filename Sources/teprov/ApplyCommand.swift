@@ -21,7 +21,10 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var connection: ConnectionOptions
 
-    @Option(help: ArgumentHelp("Apply to the plan's snapshot file instead of a server, writing the result here.", valueName: "out-snapshot"))
+    @Option(
+        help: ArgumentHelp(
+            "Apply to the plan's snapshot file instead of a server, writing the result here.", valueName: "out-snapshot"
+        ))
     var offline: String?
 
     @Option(help: "Requests in flight at once inside a phase (1–64).")
@@ -39,7 +42,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Report file (default PLAN.report.json).", valueName: "file"))
     var report: String?
 
-    @Option(help: ArgumentHelp("Provisioning log, one JSON line per operation (default PLAN.log.jsonl).", valueName: "file"))
+    @Option(
+        help: ArgumentHelp("Provisioning log, one JSON line per operation (default PLAN.log.jsonl).", valueName: "file")
+    )
     var log: String?
 
     @Option(help: ArgumentHelp("Release a held plan: give the plan's own digest (sha256:...).", valueName: "digest"))
@@ -48,10 +53,14 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(help: "Run a held plan without its held operations.")
     var skipHeld = false
 
-    @Option(help: ArgumentHelp("Run only these operations: ids (op-000001) and/or actions, comma-separated.", valueName: "ids|actions"))
+    @Option(
+        help: ArgumentHelp(
+            "Run only these operations: ids (op-000001) and/or actions, comma-separated.", valueName: "ids|actions"))
     var only: [String] = []
 
-    @Option(help: ArgumentHelp("Do not run these operations: ids and/or actions, comma-separated.", valueName: "ids|actions"))
+    @Option(
+        help: ArgumentHelp(
+            "Do not run these operations: ids and/or actions, comma-separated.", valueName: "ids|actions"))
     var exclude: [String] = []
 
     @Option(help: "auto (If-Match when the plan has meta.version, else GET and compare), get, or none.")
@@ -72,7 +81,9 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         guard (1...64).contains(concurrency) else { throw ValidationError("--concurrency must be between 1 and 64") }
         guard (0...20).contains(maxRetries) else { throw ValidationError("--max-retries must be between 0 and 20") }
-        if let rateLimit, rateLimit <= 0 { throw ValidationError("--rate-limit must be a positive number of requests per minute") }
+        if let rateLimit, rateLimit <= 0 {
+            throw ValidationError("--rate-limit must be a positive number of requests per minute")
+        }
     }
 
     func run() async throws {
@@ -102,7 +113,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let options = try options()
         let loaded = try PlanFile.load(path: plan)
         let settings = try offline == nil ? connection.resolvedSettings() : nil
-        for warning in settings?.warnings ?? [] where !global.quiet { StandardError.write("teprov: warning: \(warning)") }
+        for warning in settings?.warnings ?? [] where !global.quiet {
+            StandardError.write("teprov: warning: \(warning)")
+        }
         let warnings = try ApplyPreflight.check(loaded, planPath: plan, url: settings?.baseURL, options: options)
         for warning in warnings where !global.quiet { StandardError.write("teprov: warning: \(warning)") }
 
@@ -177,7 +190,8 @@ struct ApplyCommand: AsyncParsableCommand {
         if !global.quiet {
             let color = !global.noColor && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(1) == 1
             StandardOutput.write(
-                applyReport.textSummary(color: color, reportPath: reportPath, logPath: logPath, journalPath: journalPath))
+                applyReport.textSummary(
+                    color: color, reportPath: reportPath, logPath: logPath, journalPath: journalPath))
         }
         if let reason = result.stopReason {
             StandardError.write("teprov: apply stopped: \(settings?.redacting(reason) ?? reason)")

@@ -44,7 +44,8 @@ struct ApplyEndToEndTests {
         let plan = try PlanFile.load(path: fixture.planPath).plan
         let update = try #require(plan.operations.first { $0.action == .update })
         let id = try #require(update.target?.id)
-        let patch = #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Changed By Hand"}]}"#
+        let patch =
+            #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Changed By Hand"}]}"#
         let edited = try TestHTTP.send("PATCH", fixture.server.baseURL + "/Users/" + id, body: patch)
         #expect(edited.status < 300)
 
@@ -79,7 +80,8 @@ struct ApplyEndToEndTests {
         #expect(try fixture.serverUsers().count == 20, "nothing was sent")
 
         let foreign = try fixture.teprov([
-            "apply", fixture.planPath, "--url", fixture.url, "--allow-deletes", "sha256:" + String(repeating: "0", count: 64),
+            "apply", fixture.planPath, "--url", fixture.url, "--allow-deletes",
+            "sha256:" + String(repeating: "0", count: 64),
         ])
         #expect(foreign.status == 3)
         #expect(foreign.stderr.contains("--allow-deletes names"))
@@ -90,7 +92,9 @@ struct ApplyEndToEndTests {
         #expect(report["outcome"] == .string("succeeded"))
         #expect(report["heldSkipped"] == .int(Int64(plan.operations.filter(\.held).count)))
 
-        let released = try fixture.teprov(["apply", fixture.planPath, "--url", fixture.url, "--allow-deletes", plan.digest])
+        let released = try fixture.teprov([
+            "apply", fixture.planPath, "--url", fixture.url, "--allow-deletes", plan.digest,
+        ])
         #expect(released.status == 0, "\(released.stdout)\(released.stderr)")
     }
 

@@ -87,7 +87,8 @@ extension ApplyEngine {
         if let externalID { lookups.append(("externalId", externalID)) }
         if let userName { lookups.append(("userName", userName)) }
         for (attribute, value) in lookups {
-            let exchange = try await runner.sendRetryingAll(SCIMRequest.filterUsers(attribute: attribute, equals: value))
+            let exchange = try await runner.sendRetryingAll(
+                SCIMRequest.filterUsers(attribute: attribute, equals: value))
             guard let response = exchange.response, response.status == 200 else {
                 return .done(
                     failure(
@@ -164,7 +165,8 @@ extension ApplyEngine {
                     return try await confirmed(operation, exchange: exchange, attempts: &attempts)
                 }
                 if response.status == 404 {
-                    return stale(operation, exchange, attempts: attempts, detail: "the user no longer exists on the server")
+                    return stale(
+                        operation, exchange, attempts: attempts, detail: "the user no longer exists on the server")
                 }
                 if response.status == 412 {
                     return try await reread(operation, exchange, attempts: &attempts)
@@ -197,11 +199,13 @@ extension ApplyEngine {
     {
         let status = exchange.response?.status
         guard operation.action == .disable else {
-            return ApplyOperationRecord(operation: operation, status: .succeeded, httpStatus: status, attempts: attempts)
+            return ApplyOperationRecord(
+                operation: operation, status: .succeeded, httpStatus: status, attempts: attempts)
         }
         switch try await readTarget(operation, attempts: &attempts) {
         case .found(let user, _) where !user.active:
-            return ApplyOperationRecord(operation: operation, status: .succeeded, httpStatus: status, attempts: attempts)
+            return ApplyOperationRecord(
+                operation: operation, status: .succeeded, httpStatus: status, attempts: attempts)
         case .found:
             return ApplyOperationRecord(
                 operation: operation, status: .failed, reason: "DisableNotPersisted", httpStatus: status,
@@ -223,7 +227,8 @@ extension ApplyEngine {
         switch try await readTarget(operation, attempts: &attempts) {
         case .gone(let gone):
             if operation.action == .delete {
-                return ApplyOperationRecord(operation: operation, status: .succeeded, reason: "AlreadyGone", attempts: attempts)
+                return ApplyOperationRecord(
+                    operation: operation, status: .succeeded, reason: "AlreadyGone", attempts: attempts)
             }
             return stale(operation, gone, attempts: attempts, detail: "the user no longer exists on the server")
         case .failed(let record):
@@ -252,7 +257,8 @@ extension ApplyEngine {
         } else if options.precondition != .none || resumed {
             switch try await readTarget(operation, attempts: &attempts) {
             case .gone:
-                return ApplyOperationRecord(operation: operation, status: .succeeded, reason: "AlreadyGone", attempts: attempts)
+                return ApplyOperationRecord(
+                    operation: operation, status: .succeeded, reason: "AlreadyGone", attempts: attempts)
             case .failed(let record):
                 return record
             case .found(let user, let etag):

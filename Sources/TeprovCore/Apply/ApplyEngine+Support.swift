@@ -71,7 +71,8 @@ extension ApplyEngine {
         switch exchange.result {
         case .transportFailure(let error):
             return ApplyOperationRecord(
-                operation: operation, status: .failed, reason: reason ?? "TransportError", detail: detail ?? error.message,
+                operation: operation, status: .failed, reason: reason ?? "TransportError",
+                detail: detail ?? error.message,
                 attempts: attempts, final: final ?? false, failureClass: .unavailable)
         case .response(let response):
             let parsed = SCIMErrorDetail.parse(response)

@@ -56,7 +56,8 @@ public struct ApplyEngine: Sendable {
                 outcome.status == .succeeded || outcome.final
             {
                 records[operation.id] = ApplyOperationRecord(
-                    operation: operation, status: outcome.status, reason: outcome.reason, httpStatus: outcome.httpStatus,
+                    operation: operation, status: outcome.status, reason: outcome.reason,
+                    httpStatus: outcome.httpStatus,
                     detail: outcome.status == .failed ? "recorded by an earlier run; not retried" : nil,
                     attempts: outcome.attempts, targetID: outcome.targetID, final: outcome.final, fromJournal: true)
             } else {
@@ -151,7 +152,8 @@ public struct ApplyEngine: Sendable {
         }
         record.startedAt = startedAt
         let elapsed = runner.clock.elapsed() - start
-        record.durationMilliseconds = Int(elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
+        record.durationMilliseconds = Int(
+            elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         if record.reason != "JournalWriteFailed" {
             do {
                 try await journal?.recordOutcome(

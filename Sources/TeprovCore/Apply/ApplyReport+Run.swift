@@ -20,7 +20,8 @@ extension ApplyReport {
         }
         let finishedThisRun = run.records.filter { !$0.fromJournal && $0.status != .skipped }.count
         self.init(
-            planPath: planPath, planDigest: planDigest, target: target, outcome: run.outcome, stopReason: run.stopReason,
+            planPath: planPath, planDigest: planDigest, target: target, outcome: run.outcome,
+            stopReason: run.stopReason,
             counts: counts, heldSkipped: run.heldSkipped, alreadyApplied: run.alreadyApplied,
             requests: statistics.requests, retries: statistics.retries, tooManyRequests: statistics.tooManyRequests,
             serverErrors: statistics.serverErrors, networkErrors: statistics.networkErrors, duration: run.duration,

@@ -70,7 +70,9 @@ public struct RateLimitHeaders: Sendable, Hashable {
     public var serverDate: Date?
 
     public init(_ response: SCIMResponse) {
-        limit = response.header("X-Organization-Rate-Limit-Limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        limit = response.header("X-Organization-Rate-Limit-Limit").flatMap {
+            Int($0.trimmingCharacters(in: .whitespaces))
+        }
         remaining = response.header("X-Organization-Rate-Limit-Remaining").flatMap {
             Int($0.trimmingCharacters(in: .whitespaces))
         }
@@ -93,7 +95,9 @@ public struct RateLimitHeaders: Sendable, Hashable {
 
 /// HTTP dates (RFC 9110 §5.6.7): IMF-fixdate, and the obsolete RFC 850 and asctime forms.
 enum HTTPDate {
-    private static let formats = ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"]
+    private static let formats = [
+        "EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy",
+    ]
 
     static func parse(_ text: String) -> Date? {
         for format in formats {

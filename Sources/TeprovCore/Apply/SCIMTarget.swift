@@ -29,7 +29,8 @@ public struct SCIMRequest: Sendable, Hashable {
     public static func filterUsers(attribute: String, equals value: String) -> SCIMRequest {
         let escaped = value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return SCIMRequest(
-            method: "GET", path: "/Users", query: [SCIMQueryItem(name: "filter", value: "\(attribute) eq \"\(escaped)\"")])
+            method: "GET", path: "/Users",
+            query: [SCIMQueryItem(name: "filter", value: "\(attribute) eq \"\(escaped)\"")])
     }
 }
 

@@ -108,7 +108,9 @@ struct SamplesApply {
             inner: try OfflineSCIMTarget(snapshotPath: Self.path("snapshot.json"), expectedSHA256: nil), rules: rules)
     }
 
-    func engine(options: ApplyOptions = ApplyOptions(), journal: ApplyJournal? = nil, maxRetries: Int = 6) -> ApplyEngine {
+    func engine(options: ApplyOptions = ApplyOptions(), journal: ApplyJournal? = nil, maxRetries: Int = 6)
+        -> ApplyEngine
+    {
         let runner = SCIMRequestRunner(
             target: target, policy: RetryPolicy(maxRetries: maxRetries, random: { 0.5 }),
             pacer: RequestPacer(rateLimitPerMinute: nil, host: "127.0.0.1", clock: clock), clock: clock,

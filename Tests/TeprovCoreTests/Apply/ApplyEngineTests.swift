@@ -29,7 +29,8 @@ struct ApplyEngineTests {
 
     @Test("a 503 on a create is settled by lookup before the POST is sent again")
     func createRetriesAfterServerError() async throws {
-        let apply = try SamplesApply(rules: [.init(method: "POST", pathPrefix: "/Users", times: 2, fault: .status(503))])
+        let apply = try SamplesApply(rules: [.init(method: "POST", pathPrefix: "/Users", times: 2, fault: .status(503))]
+        )
         let result = try await apply.engine(options: serial()).run()
         #expect(result.outcome == .succeeded)
         #expect(apply.statistics.serverErrors == 2)
@@ -62,7 +63,9 @@ struct ApplyEngineTests {
         // Someone edits the user's displayName on the server after the plan.
         let edit = SCIMRequest(
             method: "PATCH", path: "/Users/\(id)",
-            body: Array(#"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Edited By Hand"}]}"#.utf8))
+            body: Array(
+                #"{"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"replace","path":"displayName","value":"Edited By Hand"}]}"#
+                    .utf8))
         #expect(try await apply.target.inner.send(edit).status < 300)
         var options = serial()
         options.only = try OperationSelector(parsing: update.id, flag: "--only")
@@ -134,7 +137,9 @@ struct ApplyEngineTests {
     @Test("429s with Retry-After are waited out, counted and never fail an operation")
     func tooManyRequestsAreHonoured() async throws {
         let apply = try SamplesApply(rules: [
-            .init(method: nil, pathPrefix: nil, times: 3, fault: .status(429, headers: [SCIMHeader(name: "Retry-After", value: "7")]))
+            .init(
+                method: nil, pathPrefix: nil, times: 3,
+                fault: .status(429, headers: [SCIMHeader(name: "Retry-After", value: "7")]))
         ])
         let result = try await apply.engine(options: serial()).run()
         #expect(result.outcome == .succeeded)
@@ -156,7 +161,8 @@ struct ApplyEngineTests {
         crashed.close()
         var body: [UInt8] = []
         create.request.body?.write(into: &body, style: .compact)
-        _ = try await apply.target.inner.send(SCIMRequest(method: "POST", path: "/Users", body: body, operationID: create.id))
+        _ = try await apply.target.inner.send(
+            SCIMRequest(method: "POST", path: "/Users", body: body, operationID: create.id))
 
         let journal = try ApplyJournal.open(path: journalPath, planDigest: apply.plan.digest, planPath: "plan.json")
         let result = try await apply.engine(options: serial(), journal: journal).run()
