@@ -138,7 +138,6 @@ struct ApplyCommand: AsyncParsableCommand {
             offlineTarget = made
             target = made
             host = "offline"
-            _ = offline
         } else if let settings {
             let made = try HTTPSCIMTarget(settings: settings, concurrency: concurrency)
             httpTarget = made
