@@ -81,6 +81,12 @@ public struct ApplyEngine: Sendable {
                 records[record.operation.id] = record
             }
         }
+        var journalTail: String?
+        do {
+            try journal?.flush()
+        } catch {
+            journalTail = "\(error)"
+        }
         let ordered = plan.operations.compactMap { records[$0.id] }
         let stopReason = monitor.stopReason
         let failed = ordered.contains { $0.status == .failed }
@@ -89,6 +95,11 @@ public struct ApplyEngine: Sendable {
         if ordered.contains(where: { $0.reason == "DisableNotPersisted" }) {
             advice.append(
                 "The target did not keep active=false (ThousandEyes documents no inactive state): set deprovision.outOfScope to delete, or to none to leave such users alone, and make a new plan."
+            )
+        }
+        if let journalTail {
+            advice.append(
+                "The journal's last lines could not be written (\(journalTail)); rerunning the same command settles those operations with the server before sending anything."
             )
         }
         if ordered.contains(where: { $0.isStale }) {
@@ -156,7 +167,9 @@ public struct ApplyEngine: Sendable {
             elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000)
         if record.reason != "JournalWriteFailed" {
             do {
-                try await journal?.recordOutcome(
+                // Not awaited: the next `sent` line's fsync (or the final flush) makes it durable, and an
+                // outcome lost in a crash is settled on resume.
+                try journal?.recordOutcomeWithoutWaiting(
                     JournalOutcome(
                         operationID: operation.id, status: record.status, reason: record.reason,
                         httpStatus: record.httpStatus, final: record.final, targetID: record.targetID,

@@ -100,6 +100,20 @@ public final class ApplyJournal: Sendable {
         try await appender.append(JournalLine.outcome(outcome, at: UTCTimestamp.string(from: now())).bytes)
     }
 
+    /// Queues the outcome line for the next write without waiting for the disk. Safe for the journal's
+    /// purpose: an outcome lost in a crash leaves the operation "sent without outcome", which a resume
+    /// settles before sending anything again; it keeps the fsync out of each operation's time.
+    /// - Throws: `TeprovError(.safety)` when an earlier write failed.
+    public func recordOutcomeWithoutWaiting(_ outcome: JournalOutcome) throws {
+        try appender.enqueue(JournalLine.outcome(outcome, at: UTCTimestamp.string(from: now())).bytes)
+    }
+
+    /// Blocks until every line recorded so far is on disk.
+    /// - Throws: `TeprovError(.safety)` when a write failed.
+    public func flush() throws {
+        try appender.flush()
+    }
+
     /// Appends a run marker (`{"event":"run","startedAt":..,"toolVersion":..}`); called once per apply.
     public func recordRunStart() async throws {
         try await appender.append(

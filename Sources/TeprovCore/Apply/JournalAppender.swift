@@ -67,6 +67,33 @@ final class JournalAppender: Sendable {
         }
     }
 
+    /// Adds `line` to the next batch and returns at once, without waiting for the disk: the line
+    /// reaches the disk with the next batch, at `flush()` or at `close()`.
+    /// - Throws: the appender's earlier write error, or an error when it is closed.
+    func enqueue(_ line: [UInt8]) throws {
+        let action = state.withLock { state -> AppendAction in
+            if let failure = state.failure { return .fail(failure) }
+            if state.closed { return .fail(closedError) }
+            state.pending.append(contentsOf: line)
+            state.pendingLines += 1
+            guard !state.drainScheduled, !state.paused else { return .wait }
+            state.drainScheduled = true
+            return .scheduleDrain
+        }
+        switch action {
+        case .wait: break
+        case .scheduleDrain: queue.async { self.drain() }
+        case .fail(let error): throw error
+        }
+    }
+
+    /// Blocks until every line appended or enqueued so far is on disk.
+    /// - Throws: the write error, when one happened.
+    func flush() throws {
+        queue.sync { drain() }
+        if let failure = state.withLock({ $0.failure }) { throw failure }
+    }
+
     /// Writes what is waiting, then closes the file (releasing its lock). Later appends fail.
     func close() {
         let abandoned = queue.sync { () -> [CheckedContinuation<Void, any Error>] in
