@@ -70,6 +70,7 @@ def main():
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--cert", required=True)
     parser.add_argument("--key", required=True)
+    parser.add_argument("--parent-pid", type=int, help="pid of the test process: exit when it is gone")
     arguments = parser.parse_args()
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(arguments.cert, arguments.key)
@@ -79,7 +80,7 @@ def main():
         if error.errno == errno.EADDRINUSE:
             sys.exit(75)
         raise
-    parent = os.getppid()
+    parent = arguments.parent_pid or os.getppid()
 
     def exit_with_parent():
         # The test process may die without stopping us; do not outlive it.
