@@ -66,7 +66,7 @@ import Testing
         try server.setRules(
             """
             [{"match": {"method": "DELETE"}, "action": {"type": "drop_before"}},
-             {"match": {"method": "PUT"}, "action": {"type": "hang", "seconds": 8}}]
+             {"match": {"method": "PUT"}, "action": {"type": "hang", "seconds": 30}}]
             """)
         try await withTarget(server.baseURL, timeout: .seconds(1)) { target in
             let dropped = await transportError {
@@ -81,7 +81,7 @@ import Testing
             }
             #expect(hung?.kind == .timeout)
             #expect(hung?.requestMayHaveReachedServer == true)
-            #expect(ContinuousClock.now - started < .seconds(4))
+            #expect(ContinuousClock.now - started < .seconds(20), "the timeout, not the end of the hang, ended the request")
             #expect(hung.map { !$0.message.contains(Self.token) } == true)
         }
         let port = try TestServerEnvironment.freeLoopbackPort()
