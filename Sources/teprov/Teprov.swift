@@ -11,6 +11,9 @@ struct Teprov: AsyncParsableCommand {
             created, updated, disabled or deleted in ThousandEyes, and applies that plan over SCIM 2.0.
             """,
         version: TeprovVersion.current,
-        subcommands: [ValidateCommand.self, PlanCommand.self, ShowCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ShowCommand.self, ApplyCommand.self, SnapshotCommand.self,
+            TestConnectionCommand.self, DiffCommand.self,
+        ]
     )
 }

@@ -41,6 +41,9 @@ public final class JSONTokenizer {
     private var capacity: Int
     var position = 0
     var end = 0
+    /// Input bytes dropped from the front of `storage` so far: `storage[i]` is byte
+    /// `discardedInputBytes + i` of the input (the bytes given, or the reader's UTF-8 output).
+    var discardedInputBytes = 0
     /// Line of the byte at `position`.
     var currentLine = 1
 
@@ -134,6 +137,7 @@ public final class JSONTokenizer {
         }
         let kept = end - keepFrom
         let needed = kept + chunk.count
+        discardedInputBytes += keepFrom
         if needed > capacity {
             let newCapacity = max(needed, capacity * 2)
             let newStorage = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity + 1)
@@ -152,6 +156,11 @@ public final class JSONTokenizer {
         storage[end] = 0
         return keepFrom
     }
+
+    /// Offset in the whole input of the byte at `storage[index]` (`inputOffset(of: position)` is how
+    /// far reading has got), so callers can find a value's text in a copy of the input they keep.
+    @inline(__always)
+    func inputOffset(of index: Int) -> Int { discardedInputBytes &+ index }
 
     /// Makes at least `count` bytes available from offset `offset`, which is updated if the bytes move.
     /// - Returns: `false` when the input ends first.
