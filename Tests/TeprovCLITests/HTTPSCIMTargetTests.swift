@@ -81,7 +81,8 @@ import Testing
             }
             #expect(hung?.kind == .timeout)
             #expect(hung?.requestMayHaveReachedServer == true)
-            #expect(ContinuousClock.now - started < .seconds(20), "the timeout, not the end of the hang, ended the request")
+            #expect(
+                ContinuousClock.now - started < .seconds(20), "the timeout, not the end of the hang, ended the request")
             #expect(hung.map { !$0.message.contains(Self.token) } == true)
         }
         let port = try TestServerEnvironment.freeLoopbackPort()
