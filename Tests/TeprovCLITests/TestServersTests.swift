@@ -298,10 +298,11 @@ struct TestServersTests {
     @Test func aHangingRequestDoesNotBlockOthers() async throws {
         let stub = try FaultServerProcess.start(upstream: nil)
         defer { stub.stop() }
-        try stub.setRules(#"[{"match":{"path":"/Users/hang$"},"action":{"type":"hang","seconds":5}}]"#)
+        try stub.setRules(#"[{"match":{"path":"/Users/hang$"},"action":{"type":"hang","seconds":30}}]"#)
         async let hung = Self.failureKind(of: "GET", stub.baseURL + "/Users/hang", timeout: 2)
-        // Send the next request only once the server holds the hanging one (it hangs for 5 s).
-        let deadline = Date().addingTimeInterval(4)
+        // Send the next request only once the server holds the hanging one (it hangs for 30 s, so a
+        // loaded machine cannot let it finish before the second request arrives).
+        let deadline = Date().addingTimeInterval(20)
         while Self.int(try stub.stats()["requests"]) == 0, Date() < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
