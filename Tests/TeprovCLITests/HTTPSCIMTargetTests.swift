@@ -8,7 +8,9 @@ import Testing
     static let token = "target-token-51c0ffee"
 
     private func withTarget<T>(
-        _ baseURL: String, concurrency: Int = 4, timeout: Duration = .seconds(10),
+        // A generous default: on a loaded 2-core CI machine a fresh Python server has been seen
+        // taking more than 10 s to answer its first request while every suite starts at once.
+        _ baseURL: String, concurrency: Int = 4, timeout: Duration = .seconds(90),
         _ body: (HTTPSCIMTarget) async throws -> T
     ) async throws -> T {
         let settings = try SCIMConnectionSettings(url: baseURL, token: Self.token, timeout: timeout)

@@ -20,7 +20,7 @@ enum TestHTTP {
     ///   - body: sent as `application/scim+json` unless `headers` names another `Content-Type`.
     static func send(
         _ method: String, _ url: String, headers: [(String, String)] = [], body: String? = nil,
-        timeout: TimeInterval = 10
+        timeout: TimeInterval = 60
     ) throws -> TestHTTPResponse {
         let connection = try TestHTTPConnection(url: url, timeout: timeout)
         defer { connection.close() }
@@ -80,7 +80,7 @@ final class TestHTTPConnection {
     private var closed = false
 
     /// Connects to the host and port of `url`, which must be an `http://` loopback URL.
-    init(url: String, timeout: TimeInterval = 10) throws {
+    init(url: String, timeout: TimeInterval = 60) throws {
         guard let (host, port, _) = TestHTTPConnection.split(url) else {
             throw TestHTTPError(kind: .other, message: "not an http://host:port URL: \(url)")
         }
