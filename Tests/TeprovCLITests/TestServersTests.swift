@@ -299,7 +299,7 @@ struct TestServersTests {
         let stub = try FaultServerProcess.start(upstream: nil)
         defer { stub.stop() }
         try stub.setRules(#"[{"match":{"path":"/Users/hang$"},"action":{"type":"hang","seconds":30}}]"#)
-        async let hung = Self.failureKind(of: "GET", stub.baseURL + "/Users/hang", timeout: 2)
+        let hung = BackgroundRequest("GET", stub.baseURL + "/Users/hang", timeout: 2)
         // Send the next request only once the server holds the hanging one (it hangs for 30 s, so a
         // loaded machine cannot let it finish before the second request arrives).
         let deadline = Date().addingTimeInterval(20)
@@ -307,7 +307,7 @@ struct TestServersTests {
             try await Task.sleep(for: .milliseconds(20))
         }
         #expect(try TestHTTP.send("GET", stub.baseURL + "/Users").status == 200)
-        #expect(await hung == .timeout)
+        #expect(hung.failureKind() == .timeout)
         let stats = try stub.stats()
         #expect(Self.int(stats["maxInFlight"]) == 2)
         #expect(Self.int(stats["injected"]) == 1)
@@ -397,19 +397,29 @@ struct TestServersTests {
         users.compactMap { string($0["userName"]) }.sorted()
     }
 
-    /// How a request sent from another thread failed (nil: it got an answer), awaited without blocking.
-    static func failureKind(of method: String, _ url: String, timeout: TimeInterval) async -> TestHTTPError.Kind? {
-        await withCheckedContinuation { continuation in
-            Thread {
+    /// A request sent on its own thread, started at once (an `async let` child task can wait a long time
+    /// for a thread of the cooperative pool while blocking tests hold them all on a 2-core machine).
+    final class BackgroundRequest: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var kind: TestHTTPError.Kind?
+
+        init(_ method: String, _ url: String, timeout: TimeInterval) {
+            Thread { [self] in
                 do {
                     _ = try TestHTTP.send(method, url, timeout: timeout)
-                    continuation.resume(returning: nil)
                 } catch let error as TestHTTPError {
-                    continuation.resume(returning: error.kind)
+                    kind = error.kind
                 } catch {
-                    continuation.resume(returning: .other)
+                    kind = .other
                 }
+                done.signal()
             }.start()
+        }
+
+        /// How the request failed (nil: it got an answer), once it has ended.
+        func failureKind() -> TestHTTPError.Kind? {
+            done.wait()
+            return kind
         }
     }
 
