@@ -73,9 +73,13 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // The whole plan as JSON is the file itself when `teprov plan` wrote it: copy it rather than
+        // rebuild and re-serialize hundreds of megabytes (the layout is checked while the digest is).
+        let copiesFile = format == .json && actionLists.isEmpty && user == nil && !redact
+        let source = copiesFile ? PlanFileCopy(path: plan) : nil
         let loaded: PlanFile.Loaded
         do {
-            loaded = try PlanFile.load(path: plan)
+            loaded = try PlanFile.load(path: plan, checkingLayout: copiesFile)
         } catch let error as TeprovError {
             throw error.exit()
         }
@@ -85,6 +89,9 @@ struct ShowCommand: AsyncParsableCommand {
                 "teprov: \(plan): the plan's digest does not match its content (recorded \(recorded), computed "
                     + "\(loaded.computedDigest)); it was edited or corrupted — re-run teprov plan")
             throw ExitCode(3)
+        }
+        if loaded.fileIsDocumentText, let source, source.copyToStandardOutput(ifStill: plan) {
+            return
         }
         let options = PlanRenderer.Options(
             format: format, actions: try selectedActions(), user: user?.trimmingSpaces, redact: redact, page: page ?? 1,

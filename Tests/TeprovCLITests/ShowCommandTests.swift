@@ -96,6 +96,19 @@ struct ShowCommandTests {
         #expect(result.stdout == (try String(contentsOfFile: path, encoding: .utf8)))
     }
 
+    /// A plan rewritten in another layout keeps its digest (the digest covers the canonical form) and
+    /// is shown as the plan's pretty JSON, not copied as it lies on disk.
+    @Test func jsonOfAReformattedPlanIsThePrettyDocument() throws {
+        let path = try Self.writtenPlan()
+        let pretty = try String(contentsOfFile: path, encoding: .utf8)
+        let document = try JSONTokenizer(path: path).readValue()
+        try document.serialized(style: .compact).write(toFile: path, atomically: true, encoding: .utf8)
+        let result = try CLIRunner.run(["show", path, "--format", "json"])
+        #expect(result.status == 0)
+        #expect(result.stderr.isEmpty)
+        #expect(result.stdout == pretty)
+    }
+
     @Test func filtersAndRedactionReachTheRenderer() throws {
         let result = try CLIRunner.run([
             "show", try Self.writtenPlan(), "--action", "update,create", "--user", "BOB@contoso.com", "--redact",

@@ -30,4 +30,65 @@ public struct DirectoryInputPaths: Sendable {
         }
         return inputs
     }
+
+    /// `load()` followed by `EntitlementIndex(inputs:skipDefaultAccess:)` (when assignments are named), with the
+    /// same results and the same first error, but folding each assignment into the index as it is read instead
+    /// of keeping a million of them: the returned `inputs.assignments` is `nil`; `assignmentCount` says how
+    /// many there were.
+    func loadIndexed(skipDefaultAccess: Bool) throws -> (
+        inputs: DirectoryInputs, assignmentCount: Int, entitlements: EntitlementIndex?
+    ) {
+        guard let assignments else { return (try load(), 0, nil) }
+        // The index needs the roles and groups first; `load()` reads them after the assignments, so a failure
+        // here must not be reported before the assignments' own errors: `load()` then reports in its order.
+        let appRolesRead = Result { try appRoles.map { try DirectoryInputReader.readAppRoles(path: $0) } }
+        let groupsRead = Result { () throws -> [String: GroupListing] in
+            guard let groupMembers else { return [:] }
+            return try DirectoryInputReader.readGroupMembers(
+                path: groupMembers, trustExpandedMembers: trustExpandedMembers)
+        }
+        guard case .success(let roles) = appRolesRead, case .success(let groups) = groupsRead else {
+            let inputs = try load()
+            return (
+                inputs, inputs.assignments?.count ?? 0,
+                try EntitlementIndex(inputs: inputs, skipDefaultAccess: skipDefaultAccess)
+            )
+        }
+        func folding() -> AssignmentFolding {
+            AssignmentFolding(
+                EntitlementIndex.Builder(
+                    appRoles: roles, groups: groups, skipDefaultAccess: skipDefaultAccess, expectedUsers: 0))
+        }
+        var folded = folding()
+        var diagnostics: [Diagnostic] = []
+        // Graph's usual page first, quickly; anything else (or any problem) through the general reader.
+        let fast = folded
+        if (try? GraphAssignmentPageReader.read(path: assignments) { fast.add($0) }) != true {
+            folded = folding()
+            let general = folded
+            diagnostics = try DirectoryInputReader.readAssignments(path: assignments) { general.add($0) }
+        }
+        let folding = folded
+        // An index error (a group without members listing) comes after any error of the read, as it would.
+        if let error = folding.firstError { throw error }
+        let inputs = DirectoryInputs(assignments: nil, appRoles: roles, groups: groups, diagnostics: diagnostics)
+        return (inputs, folding.count, EntitlementIndex(folding.builder))
+    }
+}
+
+/// Assignments folded into an index while they are read; the first index error is kept until the read ends.
+private final class AssignmentFolding {
+    var builder: EntitlementIndex.Builder
+    var count = 0
+    var firstError: (any Error)?
+
+    init(_ builder: EntitlementIndex.Builder) {
+        self.builder = builder
+    }
+
+    func add(_ assignment: AppRoleAssignment) {
+        count += 1
+        guard firstError == nil else { return }
+        do { try builder.add(assignment) } catch { firstError = error }
+    }
 }

@@ -11,6 +11,14 @@ public enum DirectoryInputReader {
     /// - Returns: the assignments and the diagnostics of the read (invalid rows, unknown principal types).
     public static func readAssignments(path: String) throws -> ([AppRoleAssignment], [Diagnostic]) {
         var assignments: [AppRoleAssignment] = []
+        let diagnostics = try readAssignments(path: path) { assignments.append($0) }
+        return (assignments, diagnostics)
+    }
+
+    /// `readAssignments(path:)`, handing each assignment to `onAssignment` as it is read instead of keeping it.
+    static func readAssignments(path: String, onAssignment: @escaping (AppRoleAssignment) -> Void) throws
+        -> [Diagnostic]
+    {
         var problems: [Diagnostic] = []
         let projection = AttributeProjection([
             principalIdKey, principalTypeKey, appRoleIdKey, principalDisplayNameKey, deletedDateTimeKey,
@@ -37,7 +45,7 @@ public enum DirectoryInputReader {
                         "principalType \"\(typeText)\" is not User, Group or ServicePrincipal; assignment ignored"))
                 return
             }
-            assignments.append(
+            onAssignment(
                 AppRoleAssignment(
                     principalId: principalId, principalType: type,
                     appRoleId: record[appRoleIdKey]?.scalarText ?? AppRoleAssignment.defaultAccessRoleId,
@@ -45,7 +53,7 @@ public enum DirectoryInputReader {
                     deletedDateTime: record[deletedDateTimeKey]?.scalarText, file: path, line: line))
         }
         let summary = try ExportReader.read(path: path, context: context)
-        return (assignments, summary.diagnostics + problems)
+        return summary.diagnostics + problems
     }
 
     /// Graph servicePrincipal JSON with `appRoles[]` (also accepted: a Graph page holding one service principal,

@@ -1,7 +1,10 @@
 /// Who is entitled to the application, computed once from assignments, roles and group listings
 /// with Entra's rules (SPEC §3, §4 "Effective assignment").
 ///
-/// Keys are user object ids, lower-cased (Graph ids are GUIDs; case must not split a person in two).
+/// Keys are user object ids compared ignoring case (Graph ids are GUIDs; case must not split a person in
+/// two). A GUID is kept as its 16 bytes in a flat table, and each user's role values as an index into a
+/// short list of distinct role lists, so a million users cost a few flat arrays rather than a million
+/// strings and arrays.
 public struct EntitlementIndex: Sendable {
     /// What the assignments say about one user.
     public struct Entitlement: Sendable, Hashable {
@@ -17,8 +20,18 @@ public struct EntitlementIndex: Sendable {
         public var isEntitled: Bool { !roleValues.isEmpty }
     }
 
-    private var byUser: [String: Entitlement]
-    /// User-principal assignments considered (not deleted), for the "different identifiers" check.
+    /// One user's entitlement, compactly: flags and an index into `roleLists`.
+    struct Entry: Sendable {
+        var roleList: Int32 = 0
+        var hasDefaultAccess = false
+        var hasAnyAssignment = false
+        var hasUserAssignment = false
+    }
+
+    private var keys = EntitlementKeyTable()
+    private var entries: [Entry] = []
+    /// Distinct role-value lists; index 0 is the empty list.
+    private var roleLists: [[String]] = [[]]
     /// Distinct users named by a (non-deleted) `User` assignment, for the "different identifiers" check.
     public let distinctUserAssignees: Int
     public private(set) var diagnostics: [Diagnostic]
@@ -26,71 +39,37 @@ public struct EntitlementIndex: Sendable {
     /// Builds the index.
     /// - Throws: `TeprovError(.input)` for a `Group` assignment whose group has no members listing.
     public init(inputs: DirectoryInputs, skipDefaultAccess: Bool) throws {
-        byUser = [:]
-        byUser.reserveCapacity(inputs.assignments?.count ?? 0)
-        diagnostics = []
-        let rolesById: [String: AppRole]? = inputs.appRoles.map { roles in
-            var table: [String: AppRole] = [:]
-            for role in roles { table[role.id.foldedForLookup] = role }
-            return table
-        }
-        var warnedUnknownRoles: Set<String> = []
-        for assignment in inputs.assignments ?? [] {
-            guard assignment.deletedDateTime == nil, assignment.principalType != .servicePrincipal else { continue }
-            // What this assignment's role gives: an entitling value, Default Access, or nothing.
-            var entitlingValue: String?
-            let defaultAccess = assignment.isDefaultAccess
-            if defaultAccess {
-                entitlingValue = skipDefaultAccess ? nil : "Default Access"
-            } else if let rolesById {
-                if let role = rolesById[assignment.appRoleId.foldedForLookup] {
-                    entitlingValue = role.isEnabled ? role.effectiveValue : nil
-                } else if warnedUnknownRoles.insert(assignment.appRoleId.foldedForLookup).inserted {
-                    diagnostics.append(
-                        Diagnostic(
-                            .warning, file: assignment.file, line: assignment.line,
-                            "app role \(assignment.appRoleId) is not in --app-roles; its assignments do not entitle"))
-                }
-            } else {
-                entitlingValue = assignment.appRoleId
-            }
-            let principals: [String]
-            switch assignment.principalType {
-            case .user:
-                principals = [assignment.principalId]
-            case .group:
-                guard let group = inputs.groups[assignment.principalId.foldedForLookup] else {
-                    let name =
-                        assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
-                        ?? assignment.principalId
-                    throw TeprovError(
-                        .input,
-                        "group \(name) is assigned to the application but --group-members lists no members for it; "
-                            + "export its members or remove the assignment",
-                        file: assignment.file, line: assignment.line)
-                }
-                principals = group.memberIds
-            case .servicePrincipal:
-                continue
-            }
-            for principal in principals {
-                let key = principal.foldedForLookup
-                var entry = byUser[key] ?? Entitlement()
-                entry.hasAnyAssignment = true
-                if assignment.principalType == .user { entry.hasUserAssignment = true }
-                if defaultAccess { entry.hasDefaultAccess = true }
-                if let entitlingValue, !entry.roleValues.contains(entitlingValue) {
-                    entry.roleValues.append(entitlingValue)
-                }
-                byUser[key] = entry
-            }
-        }
-        distinctUserAssignees = byUser.values.reduce(0) { $0 + ($1.hasUserAssignment ? 1 : 0) }
+        var builder = Builder(
+            appRoles: inputs.appRoles, groups: inputs.groups, skipDefaultAccess: skipDefaultAccess,
+            expectedUsers: inputs.assignments?.count ?? 0)
+        for assignment in inputs.assignments ?? [] { try builder.add(assignment) }
+        self.init(builder)
+    }
+
+    init(_ builder: Builder) {
+        var builder = builder
+        builder.flush()
+        keys = builder.keys
+        entries = builder.entries
+        roleLists = builder.roleLists.lists
+        diagnostics = builder.diagnostics
+        distinctUserAssignees = builder.entries.reduce(0) { $0 + ($1.hasUserAssignment ? 1 : 0) }
     }
 
     /// The entitlement of a user id (empty when the user holds no assignment).
     public func entitlement(forUserId id: String) -> Entitlement {
-        byUser[id.foldedForLookup] ?? Entitlement()
+        var hint = -2
+        return entitlement(forUserId: id, hint: &hint)
+    }
+
+    /// `entitlement(forUserId:)`, first trying the user stored after the one `hint` found last (records
+    /// usually come in the order of the assignments); `hint` starts at -1 for a new pass.
+    func entitlement(forUserId id: String, hint: inout Int) -> Entitlement {
+        guard let position = keys.find(id, hint: &hint) else { return Entitlement() }
+        let entry = entries[position]
+        return Entitlement(
+            roleValues: roleLists[Int(entry.roleList)], hasDefaultAccess: entry.hasDefaultAccess,
+            hasAnyAssignment: entry.hasAnyAssignment, hasUserAssignment: entry.hasUserAssignment)
     }
 
     /// SPEC §3: a warning when fewer than half of the `User` assignments resolve to a source record.
@@ -106,7 +85,11 @@ public struct EntitlementIndex: Sendable {
 
     /// The same check from a set of source ids (any case).
     public func identifierMismatchWarning(sourceIds: Set<String>, file: String) -> Diagnostic? {
-        let resolved = Set(sourceIds.map(\.foldedForLookup)).filter { byUser[$0]?.hasUserAssignment == true }.count
+        var seen = EntitlementKeyTable()
+        var resolved = 0
+        for id in sourceIds where entitlement(forUserId: id).hasUserAssignment {
+            if seen.findOrInsert(id, next: 0).inserted { resolved += 1 }
+        }
         return identifierMismatchWarning(resolved: resolved, file: file)
     }
 }

@@ -67,30 +67,34 @@ public enum DirectoryRecordFixups {
 
     static let displayNameKey: AttributeKey = "displayName"
     static let accountEnabledKey: AttributeKey = "accountEnabled"
+    static let commonNameKey: AttributeKey = "cn"
+    static let nameKey: AttributeKey = "name"
+    static let userAccountControlKey: AttributeKey = "useraccountcontrol"
 
     /// Applies the fix-ups in place.
     public static func apply(to record: inout SourceRecord) {
         if record[displayNameKey] == nil {
-            if let common = record["cn"], !common.isMultiValued {
+            if let common = record[commonNameKey], !common.isMultiValued {
                 record[displayNameKey] = common
-            } else if let name = record["name"], !name.isMultiValued {
+            } else if let name = record[nameKey], !name.isMultiValued {
                 record[displayNameKey] = name
             }
         }
-        if let control = record["useraccountcontrol"] {
-            let number: Int64?
-            switch control {
-            case .int(let value): number = value
-            case .string(let text): number = Int64(text)
-            default: number = nil
+        if let control = record[userAccountControlKey], let number = userAccountControl(control) {
+            if number & 0x2 != 0 {
+                record[accountEnabledKey] = .bool(false)
+            } else if record[accountEnabledKey] == nil {
+                record[accountEnabledKey] = .bool(true)
             }
-            if let number {
-                if number & 0x2 != 0 {
-                    record[accountEnabledKey] = .bool(false)
-                } else if record[accountEnabledKey] == nil {
-                    record[accountEnabledKey] = .bool(true)
-                }
-            }
+        }
+    }
+
+    /// The number a `userAccountControl` value holds (an integer, or text of one).
+    static func userAccountControl(_ value: AttributeValue) -> Int64? {
+        switch value {
+        case .int(let number): return number
+        case .string(let text): return Int64(text)
+        default: return nil
         }
     }
 }

@@ -6,59 +6,101 @@ import CLibXML2
 /// carry a name (`N`) are its attributes. Typed elements keep their types (`CLIXMLTypedValue`);
 /// `TN`/`TNRef` type names are ignored; a `Ref` to an earlier object takes that object's value.
 /// Objects whose `ObjectClass` is not a user account are skipped like DSML entries.
-final class CLIXMLDialectReader {
+///
+/// The file is read by a SAX parse (`XMLSAXParser`): each record's subtree is collected into an
+/// `XMLRecordTree` and read when its end tag arrives, so no libxml2 tree is built or freed.
+final class CLIXMLDialectReader: XMLSAXParser {
     static let namespace = "http://schemas.microsoft.com/powershell/2004/04"
 
-    private let reader: XMLStreamReader
-    private let context: ReadContext
     private let names: XMLAttributeNameTable
     private let builder: XMLRecordBuilder
     private let vocabulary: CLIXMLVocabulary
-    private var values: CLIXMLTypedValue
+    private let values: CLIXMLTypedValue
+    private let tree = XMLRecordTree()
+    private let objectClassKeyID: Int
     private var nonObjects = 0
     private var sawProperty = false
     private var firstNonObjectLine: Int?
+    /// The root is a lone `Obj` (one record) rather than `Objs`.
+    private var rootIsObject = false
+    /// A record's subtree is being collected.
+    private var inRecord = false
+    private var recordLine = 0
 
-    private static let objectClassKey: AttributeKey = "objectclass"
-
-    init(reader: XMLStreamReader) {
-        self.reader = reader
-        self.context = reader.context
-        reader.context.alwaysKeep = DirectoryRecordFixups.sourceKeys
-        vocabulary = CLIXMLVocabulary(reader)
-        names = XMLAttributeNameTable(context: reader.context, aliases: .directory) { CLIXMLText.decodedString($0) }
-        builder = XMLRecordBuilder(context: reader.context, isDirectory: true)
-        values = CLIXMLTypedValue(vocabulary: vocabulary)
+    /// Reads the CLIXML file `input` from its start (its root already known to be PowerShell's `Objs` or
+    /// `Obj`).
+    static func read(input: XMLFileInput, context: ReadContext) throws {
+        let reader = CLIXMLDialectReader(
+            document: try XMLSAXDocument(input: input, path: context.path, handlers: XMLSAXParser.handlers),
+            context: context)
+        try reader.parse()
+        reader.finish()
     }
 
-    /// Reads the document; the reader is on the root element (`Objs`, or a lone `Obj`).
-    func read() throws {
-        guard let root = reader.currentNode else { return }
-        if root.isNamed(vocabulary.obj) {
-            let line = reader.startLine
-            try readRecord(try reader.expandCurrent(), line: line)
-            try reader.skipCurrent()
-        } else {
-            try reader.forEachChildOfRoot { node, line in
-                if node.is(vocabulary.obj, in: vocabulary.namespace) {
-                    try readRecord(try reader.expandCurrent(), line: line)
-                } else {
-                    nonObjects += 1
-                    if firstNonObjectLine == nil { firstNonObjectLine = line }
-                }
-            }
+    private override init(document: XMLSAXDocument, context: ReadContext) {
+        context.alwaysKeep = DirectoryRecordFixups.sourceKeys
+        vocabulary = CLIXMLVocabulary(document)
+        let names = XMLAttributeNameTable(context: context, aliases: .directory) { CLIXMLText.decodedString($0) }
+        self.names = names
+        builder = XMLRecordBuilder(context: context, isDirectory: true, names: names)
+        values = CLIXMLTypedValue(vocabulary: vocabulary)
+        objectClassKeyID = names.keyID(of: "ObjectClass")
+        super.init(document: document, context: context)
+    }
+
+    // MARK: Events
+
+    override func startElement(_ tag: XMLStartTag) throws {
+        if inRecord {
+            tree.openElement(tag)
+            return
         }
+        switch tag.depth {
+        case 0:
+            rootIsObject = tag.localName == vocabulary.obj
+            if rootIsObject { beginRecord(tag) }
+        case 1 where !rootIsObject:
+            if tag.localName == vocabulary.obj, tag.namespaceURI == vocabulary.namespace {
+                beginRecord(tag)
+            } else {
+                nonObjects += 1
+                if firstNonObjectLine == nil { firstNonObjectLine = tag.line }
+            }
+        default:
+            break
+        }
+    }
+
+    override func endElement() throws {
+        guard inRecord, tree.closeElement() else { return }
+        inRecord = false
+        try readRecord(tree.root, line: recordLine)
+    }
+
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if inRecord { tree.appendText(bytes) }
+    }
+
+    private func beginRecord(_ tag: XMLStartTag) {
+        tree.reset()
+        tree.openElement(tag)
+        inRecord = true
+        recordLine = tag.line
+    }
+
+    /// The end of the document: the summary warnings.
+    private func finish() {
         builder.finishFile()
         if nonObjects > 0 {
             context.warn(
                 line: firstNonObjectLine,
                 "ignored \(nonObjects) top-level value(s) that are not objects (only <Obj> elements are users)")
         }
-        // Let the reader see the rest of the document, so trailing garbage is still an error.
-        while try reader.next() {}
     }
 
-    private func readRecord(_ object: XMLNodeView, line: Int) throws {
+    // MARK: Records
+
+    private func readRecord(_ object: XMLTreeNode, line: Int) throws {
         builder.begin(line: line)
         var label: String?
         sawProperty = false
@@ -78,12 +120,12 @@ final class CLIXMLDialectReader {
         try builder.finish(label: label.map { "object \"\($0)\"" } ?? "object")
     }
 
-    private func readProperty(_ property: XMLNodeView) {
+    private func readProperty(_ property: XMLTreeNode) {
         guard !builder.isRejected, property.isInNamespace(vocabulary.namespace),
             let name = property.withAttribute(vocabulary.name, { names.resolve($0) })
         else { return }
         sawProperty = true
-        let isObjectClass = name.key == CLIXMLDialectReader.objectClassKey
+        let isObjectClass = name.keyID == objectClassKeyID
         // Objects are always resolved: a later Ref may point at them from a kept property.
         guard name.kept || isObjectClass || property.isNamed(vocabulary.obj) else { return }
         switch values.value(of: property) {
@@ -91,9 +133,11 @@ final class CLIXMLDialectReader {
             break
         case .value(let value):
             if isObjectClass {
-                let classes: [AttributeValue]
-                if case .multi(let list) = value { classes = list } else { classes = [value] }
-                builder.noteObjectClasses(classes.compactMap(\.scalarText))
+                if case .multi(let list) = value {
+                    builder.noteObjectClasses(list.compactMap(\.scalarText))
+                } else if let text = value.scalarText {
+                    builder.noteObjectClass(text)
+                }
             }
             if name.kept { builder.add(name, value) }
         case .problem(let message):
@@ -110,7 +154,7 @@ struct CLIXMLVocabulary {
     let int16, uint16, uint64, byte, signedByte, single, decimal, char, bytes, secureString: UnsafePointer<xmlChar>
     let list, enumerable, stack, queue: UnsafePointer<xmlChar>
 
-    init(_ reader: XMLStreamReader) {
+    init(_ reader: XMLSAXDocument) {
         namespace = reader.intern(CLIXMLDialectReader.namespace)
         obj = reader.intern("Obj")
         ref = reader.intern("Ref")

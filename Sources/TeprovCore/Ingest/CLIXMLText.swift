@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// PowerShell's CLIXML string escapes: a character that XML cannot carry (control characters, a
 /// lone surrogate, or `_` itself when it would start an escape) is written as `_xHHHH_`, one
 /// UTF-16 code unit per escape, so a character outside the BMP is two escapes in a row.
@@ -52,13 +60,15 @@ enum CLIXMLText {
     }
 
     private static func firstEscape(in bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         var index = start
+        // Most values hold no underscore at all: let memchr find the candidates.
         while index + 6 < bytes.count {
-            if bytes[index] == UInt8(ascii: "_"), bytes[index + 1] == UInt8(ascii: "x"),
-                escapedUnit(in: bytes, at: index) != nil
-            {
-                return index
+            guard let found = memchr(base + index, Int32(UInt8(ascii: "_")), bytes.count - 6 - index) else {
+                return nil
             }
+            index = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+            if bytes[index + 1] == UInt8(ascii: "x"), escapedUnit(in: bytes, at: index) != nil { return index }
             index += 1
         }
         return nil

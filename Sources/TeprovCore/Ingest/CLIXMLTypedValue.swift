@@ -24,14 +24,13 @@ final class CLIXMLTypedValue {
 
     let vocabulary: CLIXMLVocabulary
     var references = CLIXMLReferenceCache()
-    private var buffer: [UInt8] = []
 
     init(vocabulary: CLIXMLVocabulary) {
         self.vocabulary = vocabulary
     }
 
     /// The value of a typed element (property, collection item or nested object).
-    func value(of element: XMLNodeView) -> Outcome {
+    func value(of element: XMLTreeNode) -> Outcome {
         guard element.isInNamespace(vocabulary.namespace), let name = element.localName else {
             return .absent
         }
@@ -86,7 +85,7 @@ final class CLIXMLTypedValue {
     }
 
     /// A nested object: a collection of scalars becomes multi-valued, anything else its `ToString`.
-    private func objectValue(_ object: XMLNodeView) -> Outcome {
+    private func objectValue(_ object: XMLTreeNode) -> Outcome {
         var items: [AttributeValue]?
         var label: String?
         var problem: String?
@@ -131,27 +130,47 @@ final class CLIXMLTypedValue {
         return outcome
     }
 
-    private func stringOutcome(_ element: XMLNodeView) -> Outcome {
-        buffer.removeAll(keepingCapacity: true)
-        element.appendText(to: &buffer)
-        let decoded = buffer.withUnsafeBufferPointer { CLIXMLText.decode($0) }
-        let normalized: String?
-        switch decoded {
-        case .unchanged: normalized = buffer.withUnsafeBufferPointer { try? TextNormalization.value($0) } ?? nil
-        case .decoded(let bytes): normalized = bytes.withUnsafeBufferPointer { try? TextNormalization.value($0) } ?? nil
-        case .invalid: return .problem("holds a lone UTF-16 surrogate escape (_xD800_ to _xDFFF_)")
+    private func stringOutcome(_ element: XMLTreeNode) -> Outcome {
+        element.withText { text in
+            let normalized: String?
+            switch CLIXMLText.decode(text) {
+            case .unchanged: normalized = try? TextNormalization.value(text)
+            case .decoded(let bytes): normalized = bytes.withUnsafeBufferPointer { try? TextNormalization.value($0) }
+            case .invalid: return .problem("holds a lone UTF-16 surrogate escape (_xD800_ to _xDFFF_)")
+            }
+            guard let normalized else { return .absent }
+            return .value(.string(normalized))
         }
-        return normalized.map { .value(.string($0)) } ?? .absent
     }
 
     /// The element's text with escapes decoded, trimmed and NFC-normalized; `nil` when empty.
-    func text(of element: XMLNodeView) -> String? {
+    func text(of element: XMLTreeNode) -> String? {
         if case .value(.string(let text)) = stringOutcome(element) { return text }
         return nil
     }
 
     /// The element's `RefId` attribute as a number.
-    func refId(of element: XMLNodeView) -> Int? {
-        element.withAttribute(vocabulary.refId) { Int(String(decoding: $0, as: UTF8.self)) } ?? nil
+    func refId(of element: XMLTreeNode) -> Int? {
+        element.withAttribute(vocabulary.refId) { CLIXMLTypedValue.integer($0) } ?? nil
+    }
+
+    /// `Int(text)` for the bytes of a `RefId` (digits with an optional sign), without making a `String`.
+    static func integer(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard !bytes.isEmpty, bytes.count <= 18 else { return Int(String(decoding: bytes, as: UTF8.self)) }
+        var index = 0
+        var negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            index = 1
+            guard bytes.count > 1 else { return nil }
+        }
+        var value = 0
+        while index < bytes.count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            guard digit < 10 else { return nil }
+            value = value &* 10 &+ Int(digit)
+            index += 1
+        }
+        return negative ? -value : value
     }
 }

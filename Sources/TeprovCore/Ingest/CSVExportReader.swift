@@ -1,3 +1,5 @@
+import Foundation
+
 /// Streaming CSV reader (SPEC §2): the header row picks the dialect and names the attributes, every
 /// following row becomes one `SourceRecord` handed to the context as soon as it is read.
 ///
@@ -16,14 +18,33 @@ public enum CSVExportReader {
         try read(path: path, context: context, chunkSize: 1 << 20)
     }
 
+    /// Files at least this large are split into rows on a second thread (`CSVRowPrefetcher`).
+    static let prefetchThreshold = 8 << 20
+
     /// As ``read(path:context:)`` with a chosen read size (tests use tiny chunks to cross every boundary).
-    static func read(path: String, context: ReadContext, chunkSize: Int) throws -> ExportFormat {
-        let tokenizer = CSVTokenizer(reader: try UTF8ChunkReader(path: path, chunkSize: chunkSize))
+    /// - Parameter prefetch: split rows on a second thread; by default for files of at least
+    ///   ``prefetchThreshold`` bytes.
+    static func read(path: String, context: ReadContext, chunkSize: Int, prefetch: Bool? = nil) throws
+        -> ExportFormat
+    {
+        let reader = try UTF8ChunkReader(path: path, chunkSize: chunkSize)
+        let tokenizer = CSVTokenizer(reader: reader)
         do {
+            if prefetch ?? (fileSize(path) >= prefetchThreshold) {
+                let rows = CSVRowPrefetcher(tokenizer: tokenizer)
+                defer { rows.finish() }
+                var session = CSVReadSession(tokenizer: rows, context: context)
+                return try session.run()
+            }
             var session = CSVReadSession(tokenizer: tokenizer, context: context)
             return try session.run()
         } catch let error as CSVSyntaxError {
             throw context.documentError(line: error.line, error.message)
         }
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 }

@@ -1,10 +1,10 @@
 /// One pass over one CSV file: the header first, then every user row turned into a record.
-struct CSVReadSession {
-    let tokenizer: CSVTokenizer
+struct CSVReadSession<Rows: CSVRowSource> {
+    let tokenizer: Rows
     let context: ReadContext
     var scratch: [UInt8] = []
 
-    init(tokenizer: CSVTokenizer, context: ReadContext) {
+    init(tokenizer: Rows, context: ReadContext) {
         self.tokenizer = tokenizer
         self.context = context
     }
@@ -34,6 +34,7 @@ struct CSVReadSession {
                     "column \(index + 1) (\"\(column.heading)\") holds initial passwords; teprov does not keep them")
             }
         }
+        var repeated = CSVRepeatedText(columns: active.count)
         let headerWidth = layout.columns.count
         let skipsExampleRows = layout.dialect == .entraBulkCreate
         var dataRows = 0
@@ -58,7 +59,21 @@ struct CSVReadSession {
             fields.reserveCapacity(active.count)
             for position in active.indices {
                 let index = active[position].index
-                guard index < readable, let text = try fieldText(row, index) else { continue }
+                guard index < readable else { continue }
+                // Most cells: text without quotes to resolve, and ASCII text needs no Unicode work.
+                if active[position].kind == .text, let (bytes, isASCII) = row.plainField(index) {
+                    if bytes.isEmpty { continue }
+                    if isASCII {
+                        let value: AttributeValue =
+                            bytes.count >= CSVRepeatedText.minimumLength
+                            ? .string(repeated.text(column: position, bytes)) : Self.asciiValue(bytes)
+                        fields.append(SourceRecord.Field(key: active[position].key, value: value))
+                    } else if let text = try Self.nonASCIIText(bytes, line: line) {
+                        fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
+                    }
+                    continue
+                }
+                guard let text = try fieldText(row, index) else { continue }
                 switch active[position].kind {
                 case .text:
                     fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
@@ -124,6 +139,24 @@ struct CSVReadSession {
             // Rows are validated as a whole before this, so this only guards against a gap in that check.
             throw CSVSyntaxError.invalidUTF8(line: row.line)
         }
+    }
+
+    /// `TextNormalization.value` for trimmed bytes holding a non-ASCII byte.
+    private static func nonASCIIText(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> String? {
+        do {
+            return try TextNormalization.nonASCIIValue(bytes)
+        } catch {
+            // Rows are validated as a whole before this, so this only guards against a gap in that check.
+            throw CSVSyntaxError.invalidUTF8(line: line)
+        }
+    }
+
+    /// `untypedValue(_:)` for trimmed, non-empty ASCII bytes: the boolean spellings are told on the
+    /// bytes, and other text becomes a `String` without validation or normalization (ASCII is NFC).
+    @inline(__always)
+    static func asciiValue(_ bytes: UnsafeBufferPointer<UInt8>) -> AttributeValue {
+        if bytes.count == 4 || bytes.count == 5, let flag = BooleanText.parse(bytes) { return .bool(flag) }
+        return .string(String(decoding: bytes, as: UTF8.self))
     }
 
     /// `TextNormalization.untypedScalar`, skipped for text that cannot be a boolean spelling

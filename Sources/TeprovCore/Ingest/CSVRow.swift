@@ -10,15 +10,36 @@ struct CSVRow {
     let fieldCount: Int
     /// Physical line (1-based) where the row starts.
     let line: Int
+    /// `true` when every byte of the row is ASCII: its fields need no UTF-8 or Unicode work.
+    let isASCII: Bool
 
     init(
         bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CSVTokenizer.FieldSpan>, fieldCount: Int,
-        line: Int
+        line: Int, isASCII: Bool = false
     ) {
         self.bytes = UnsafePointer(bytes)
         self.spans = UnsafePointer(spans)
         self.fieldCount = fieldCount
         self.line = line
+        self.isASCII = isASCII
+    }
+
+    /// The bytes of field `index` with surrounding ASCII blanks trimmed, when no quotes need resolving
+    /// (unquoted, or quoted without escapes), with whether they are all ASCII; `nil` otherwise (the
+    /// caller then takes the general path). An empty result means an empty value.
+    @inline(__always)
+    func plainField(_ index: Int) -> (bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool)? {
+        let span = spans[index]
+        guard !span.needsUnescaping else { return nil }
+        var start = span.start
+        var end = span.end
+        while start < end, TextNormalization.isASCIISpace(bytes[start]) { start &+= 1 }
+        while end > start, TextNormalization.isASCIISpace(bytes[end &- 1]) { end &-= 1 }
+        let field = UnsafeBufferPointer(start: bytes + start, count: end &- start)
+        if isASCII { return (field, true) }
+        var highest: UInt8 = 0
+        for offset in start..<end { highest |= bytes[offset] }
+        return (field, highest < 0x80)
     }
 
     /// Calls `body` with the bytes of field `index`, quotes resolved (`""` → `"`, the text after a

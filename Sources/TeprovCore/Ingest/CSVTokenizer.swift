@@ -57,6 +57,8 @@ final class CSVTokenizer {
     private(set) var fieldCount = 0
     /// Physical line (1-based) where the current row starts.
     private(set) var rowLine = 0
+    /// `true` when every byte of the current row is ASCII (so is every field).
+    private(set) var rowIsASCII = true
 
     init(reader: UTF8ChunkReader) {
         self.reader = reader
@@ -77,7 +79,7 @@ final class CSVTokenizer {
     ///   field or row; `TeprovError` when the file cannot be read.
     func nextRow() throws -> CSVRow? {
         guard try advance() else { return nil }
-        return CSVRow(bytes: buffer, spans: spans, fieldCount: fieldCount, line: rowLine)
+        return CSVRow(bytes: buffer, spans: spans, fieldCount: fieldCount, line: rowLine, isASCII: rowIsASCII)
     }
 
     private func advance() throws -> Bool {
@@ -100,6 +102,7 @@ final class CSVTokenizer {
             try refill(keepingFrom: rowStart, minimumNewBytes: bufferCount - position)
         }
         if rowHasNonASCII { try validateUTF8(from: rowStart, to: position) }
+        rowIsASCII = !rowHasNonASCII
         return true
     }
 

@@ -44,16 +44,36 @@ enum DSMLBinaryValue {
     /// `6C 2A 6F 0B 0E 8B 4E 4C 9D 4A 3F 1B 2C 3D 4E 5F`.
     static func guidText(_ bytes: [UInt8]) -> String {
         precondition(bytes.count == 16, "a GUID has 16 bytes")
-        let order = [3, 2, 1, 0, 5, 4, 7, 6, 8, 9, 10, 11, 12, 13, 14, 15]
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (position, index) in order.enumerated() {
-            if position == 4 || position == 6 || position == 8 || position == 10 { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(bytes[index] >> 4)])
-            text.append(digits[Int(bytes[index] & 0x0F)])
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { text in
+            var position = 0
+            for group in 0..<16 {
+                if group == 4 || group == 6 || group == 8 || group == 10 {
+                    text[position] = UInt8(ascii: "-")
+                    position &+= 1
+                }
+                let byte = bytes[guidByte(group)]
+                text[position] = hexDigit(byte >> 4)
+                text[position &+ 1] = hexDigit(byte & 0x0F)
+                position &+= 2
+            }
+            return String(decoding: UnsafeBufferPointer(rebasing: text[0..<position]), as: UTF8.self)
         }
-        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// Which byte the text's `group`-th pair of digits shows: the first three fields are little-endian.
+    @inline(__always)
+    private static func guidByte(_ group: Int) -> Int {
+        switch group {
+        case 0...3: return 3 - group
+        case 4, 6: return group + 1
+        case 5, 7: return group - 1
+        default: return group
+        }
+    }
+
+    @inline(__always)
+    private static func hexDigit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? UInt8(ascii: "0") &+ nibble : UInt8(ascii: "a") &+ nibble &- 10
     }
 
     /// `S-R-A-S1-S2-…` for a binary SID (revision 1, authority big-endian, sub-authorities little-endian).
@@ -76,37 +96,54 @@ enum DSMLBinaryValue {
 
     /// RFC 4648 base64 (whitespace ignored, padding optional); `nil` when the text is not base64.
     static func base64Decode(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        var output: [UInt8] = []
-        output.reserveCapacity(text.count * 3 / 4)
-        var accumulator: UInt32 = 0
-        var bits = 0
-        var padding = 0
-        for byte in text {
-            let sextet: UInt32
-            switch byte {
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"): sextet = UInt32(byte - UInt8(ascii: "A"))
-            case UInt8(ascii: "a")...UInt8(ascii: "z"): sextet = UInt32(byte - UInt8(ascii: "a")) + 26
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): sextet = UInt32(byte - UInt8(ascii: "0")) + 52
-            case UInt8(ascii: "+"): sextet = 62
-            case UInt8(ascii: "/"): sextet = 63
-            case UInt8(ascii: "="):
-                padding += 1
-                continue
-            case 0x20, 0x09, 0x0A, 0x0D: continue
-            default: return nil
+        var valid = true
+        let output = [UInt8](unsafeUninitializedCapacity: text.count * 3 / 4 + 3) { buffer, written in
+            var accumulator: UInt32 = 0
+            var bits = 0
+            var padding = 0
+            var count = 0
+            for byte in text {
+                let sextet: UInt32
+                if byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z") {
+                    sextet = UInt32(byte &- UInt8(ascii: "a")) &+ 26
+                } else if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") {
+                    sextet = UInt32(byte &- UInt8(ascii: "A"))
+                } else if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    sextet = UInt32(byte &- UInt8(ascii: "0")) &+ 52
+                } else {
+                    switch byte {
+                    case UInt8(ascii: "+"): sextet = 62
+                    case UInt8(ascii: "/"): sextet = 63
+                    case UInt8(ascii: "="):
+                        padding += 1
+                        continue
+                    case 0x20, 0x09, 0x0A, 0x0D: continue
+                    default:
+                        valid = false
+                        return
+                    }
+                }
+                if padding > 0 {
+                    valid = false
+                    return
+                }
+                accumulator = accumulator << 6 | sextet
+                bits += 6
+                if bits >= 8 {
+                    bits -= 8
+                    buffer[count] = UInt8(truncatingIfNeeded: accumulator >> UInt32(bits))
+                    count += 1
+                }
             }
-            if padding > 0 { return nil }
-            accumulator = accumulator << 6 | sextet
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                output.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
+            written = count
+            // Leftover bits must be zero fill (at most 4), and padding must match what was missing.
+            guard bits < 6, accumulator & ((1 << UInt32(bits)) - 1) == 0, padding <= 2 else {
+                valid = false
+                return
             }
+            if padding > 0 && (bits / 2) != padding { valid = false }
         }
-        // Leftover bits must be zero fill (at most 4), and padding must match what was missing.
-        guard bits < 6, accumulator & ((1 << UInt32(bits)) - 1) == 0, padding <= 2 else { return nil }
-        if padding > 0 && (bits / 2) != padding { return nil }
-        return output
+        return valid ? output : nil
     }
 
     /// Valid UTF-8 whose characters are all printable (tab, CR and LF allowed).

@@ -11,7 +11,11 @@ import Foundation
 /// skipped (one summary warning). A `searchResultDone` with a non-zero result code, an
 /// `errorResponse`, or a `searchResponse` without `searchResultDone` means the export is partial:
 /// the file is refused.
-final class DSMLDialectReader {
+///
+/// The file is read by a SAX parse (`XMLSAXParser`): an entry's subtree (or a `searchResultDone`'s, an
+/// `errorResponse`'s) is collected into an `XMLRecordTree` and read when its end tag arrives; other
+/// responses and foreign elements are skipped, containers descended.
+final class DSMLDialectReader: XMLSAXParser {
     enum Version { case v2, v1 }
 
     static let v2Namespace = "urn:oasis:names:tc:DSML:2:0:core"
@@ -21,28 +25,32 @@ final class DSMLDialectReader {
     ]
     static let schemaInstanceNamespace = "http://www.w3.org/2001/XMLSchema-instance"
 
-    private let reader: XMLStreamReader
-    private let context: ReadContext
     private let version: Version
     private let names: XMLAttributeNameTable
     private let builder: XMLRecordBuilder
-    private let vocabulary: Vocabulary
+    let vocabulary: Vocabulary
     private let dnEntry: XMLAttributeNameTable.Entry
     private let objectClassKeyID: Int
-    private var text: [UInt8] = []
-    /// Buffers reused from value to value; moved into a local while an entry is read, so the hot
-    /// loop works on a local variable rather than on class properties.
-    private var scratch = Scratch()
+    private let tree = XMLRecordTree()
     private var referrals = 0
     private var firstReferralLine: Int?
 
-    private struct Scratch {
-        var text: [UInt8] = []
-        var values: [AttributeValue] = []
+    /// What the subtree being collected into `tree` is.
+    private enum Collected {
+        case entry(line: Int)
+        case done(line: Int)
+        case errorResponse(line: Int)
     }
+    private var collecting: Collected?
+    /// Inside a skipped subtree: how deep (0: not skipping).
+    private var skippedDepth = 0
+    /// The descended elements still open: `true` for a v2 `searchResponse`.
+    private var openResponses: [Bool] = []
+    private var responseDone = true
+    private var responseLine = 0
 
     /// Interned names of the DSML vocabulary.
-    private struct Vocabulary {
+    struct Vocabulary {
         let namespace: UnsafePointer<xmlChar>
         let soap: [UnsafePointer<xmlChar>]
         let schemaInstance: UnsafePointer<xmlChar>
@@ -50,7 +58,7 @@ final class DSMLDialectReader {
         let searchResponse, searchResultDone, searchResultReference, errorResponse, resultCode, code, descr,
             errorMessage, message, batchResponse, envelope, body: UnsafePointer<xmlChar>
 
-        init(_ reader: XMLStreamReader, version: Version) {
+        init(_ reader: XMLSAXDocument, version: Version) {
             namespace = reader.intern(version == .v2 ? DSMLDialectReader.v2Namespace : DSMLDialectReader.v1Namespace)
             soap = DSMLDialectReader.soapNamespaces.map(reader.intern)
             schemaInstance = reader.intern(DSMLDialectReader.schemaInstanceNamespace)
@@ -78,68 +86,110 @@ final class DSMLDialectReader {
         }
     }
 
-    init(reader: XMLStreamReader, version: Version) {
-        self.reader = reader
-        self.context = reader.context
-        self.version = version
-        reader.context.alwaysKeep = DirectoryRecordFixups.sourceKeys
-        names = XMLAttributeNameTable(context: reader.context, aliases: .directory)
-        builder = XMLRecordBuilder(context: reader.context, isDirectory: true)
-        vocabulary = Vocabulary(reader, version: version)
-        dnEntry = names.resolve("dn")
-        objectClassKeyID = names.keyID(of: "objectClass")
+    /// Reads the DSML file `input` from its start (its dialect already told by its root element).
+    static func read(input: XMLFileInput, context: ReadContext, version: Version) throws {
+        let reader = DSMLDialectReader(
+            document: try XMLSAXDocument(input: input, path: context.path, handlers: XMLSAXParser.handlers),
+            context: context,
+            version: version)
+        try reader.parse()
+        reader.finish()
     }
 
-    /// Reads the document; the reader is on the root element's start tag.
-    func read() throws {
-        var responseDone = true
-        var responseLine = 0
-        repeat {
-            let type = reader.nodeType
-            guard let node = reader.currentNode else { continue }
-            if type == XMLNodeKind.endElement {
-                if version == .v2, node.is(vocabulary.searchResponse, in: vocabulary.namespace), !responseDone {
-                    throw missingDone(line: responseLine)
+    private init(document: XMLSAXDocument, context: ReadContext, version: Version) {
+        self.version = version
+        context.alwaysKeep = DirectoryRecordFixups.sourceKeys
+        let names = XMLAttributeNameTable(context: context, aliases: .directory)
+        self.names = names
+        builder = XMLRecordBuilder(context: context, isDirectory: true, names: names)
+        vocabulary = Vocabulary(document, version: version)
+        dnEntry = names.resolve("dn")
+        objectClassKeyID = names.keyID(of: "objectClass")
+        super.init(document: document, context: context)
+    }
+
+    // MARK: Events
+
+    override func startElement(_ tag: XMLStartTag) throws {
+        if collecting != nil {
+            tree.openElement(tag)
+            return
+        }
+        if skippedDepth > 0 {
+            skippedDepth += 1
+            return
+        }
+        if tag.namespaceURI == vocabulary.namespace {
+            switch tag.localName {
+            case vocabulary.entry:
+                collect(.entry(line: tag.line), tag)
+                return
+            case vocabulary.searchResponse where version == .v2:
+                responseLine = tag.line
+                responseDone = false
+                openResponses.append(true)
+                return
+            case vocabulary.searchResultDone where version == .v2:
+                collect(.done(line: tag.line), tag)
+                return
+            case vocabulary.searchResultReference where version == .v2:
+                referrals += 1
+                if firstReferralLine == nil { firstReferralLine = tag.line }
+                skippedDepth = 1
+                return
+            case vocabulary.errorResponse where version == .v2:
+                collect(.errorResponse(line: tag.line), tag)
+                return
+            case vocabulary.batchResponse where version == .v2:
+                break  // descend
+            default:
+                // v1 containers (`dsml`, `directory-entries`) are descended; other v2 responses skipped.
+                if version == .v2 {
+                    skippedDepth = 1
+                    return
                 }
-                continue
             }
-            guard type == XMLNodeKind.element else { continue }
-            if node.isInNamespace(vocabulary.namespace) {
-                switch node.localName {
-                case vocabulary.entry:
-                    let line = reader.startLine
-                    try readEntry(try reader.expandCurrent(), line: line)
-                    try reader.skipCurrent()
-                case vocabulary.searchResponse where version == .v2:
-                    responseLine = reader.startLine
-                    if reader.isEmptyElement { throw missingDone(line: responseLine) }
-                    responseDone = false
-                case vocabulary.searchResultDone where version == .v2:
-                    let line = reader.startLine
-                    try checkDone(try reader.expandCurrent(), line: line)
-                    responseDone = true
-                    try reader.skipCurrent()
-                case vocabulary.searchResultReference where version == .v2:
-                    referrals += 1
-                    if firstReferralLine == nil { firstReferralLine = reader.startLine }
-                    try reader.skipCurrent()
-                case vocabulary.errorResponse where version == .v2:
-                    let line = reader.startLine
-                    throw errorResponse(try reader.expandCurrent(), line: line)
-                case vocabulary.batchResponse where version == .v2:
-                    break  // descend
-                default:
-                    // v1 containers (`dsml`, `directory-entries`) are descended; other v2 responses skipped.
-                    if version == .v2 { try reader.skipCurrent() }
-                }
-            } else if vocabulary.soap.contains(where: { node.isInNamespace($0) }),
-                node.isNamed(vocabulary.envelope) || node.isNamed(vocabulary.body)
-            {
-                continue  // descend into the SOAP envelope and body
-            } else {
-                try reader.skipCurrent()
+        } else if !(tag.localName == vocabulary.envelope || tag.localName == vocabulary.body)
+            || !vocabulary.soap.contains(where: { tag.namespaceURI == $0 })
+        {
+            skippedDepth = 1  // anything else than the SOAP envelope and body, which are descended
+            return
+        }
+        openResponses.append(false)
+    }
+
+    override func endElement() throws {
+        if let collected = collecting {
+            guard tree.closeElement() else { return }
+            collecting = nil
+            switch collected {
+            case .entry(let line): try readEntry(tree.root, line: line)
+            case .done(let line):
+                try checkDone(tree.root, line: line)
+                responseDone = true
+            case .errorResponse(let line): throw errorResponse(tree.root, line: line)
             }
-        } while try reader.next()
+            return
+        }
+        if skippedDepth > 0 {
+            skippedDepth -= 1
+            return
+        }
+        if openResponses.popLast() == true, !responseDone { throw missingDone(line: responseLine) }
+    }
+
+    override func characters(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if collecting != nil { tree.appendText(bytes) }
+    }
+
+    private func collect(_ collected: Collected, _ tag: XMLStartTag) {
+        tree.reset()
+        tree.openElement(tag)
+        collecting = collected
+    }
+
+    /// The end of the document: the summary warnings.
+    private func finish() {
         builder.finishFile()
         if referrals > 0 {
             context.warn(
@@ -151,17 +201,14 @@ final class DSMLDialectReader {
 
     // MARK: Entries
 
-    private func readEntry(_ entry: XMLNodeView, line: Int) throws {
+    private func readEntry(_ entry: XMLTreeNode, line: Int) throws {
         builder.begin(line: line)
         let dn = entry.withAttribute(vocabulary.dn) { try? TextNormalization.value($0) } ?? nil
         if let dn, dnEntry.kept { builder.add(dnEntry, .string(dn)) }
-        var scratch = self.scratch
-        self.scratch = Scratch()
-        defer { self.scratch = scratch }
         entry.forEachChildElement { child in
             if builder.isRejected { return }
-            if child.isNamed(vocabulary.attr), child.isInNamespace(vocabulary.namespace, like: entry) {
-                readAttr(child, entry: entry, &scratch)
+            if child.is(vocabulary.attr, in: vocabulary.namespace) {
+                readAttr(child)
             } else if version == .v1, child.is(vocabulary.objectclass, in: vocabulary.namespace) {
                 readObjectClassV1(child)
             }
@@ -169,48 +216,61 @@ final class DSMLDialectReader {
         try builder.finish(label: dn.map { "entry \"\($0)\"" } ?? "entry")
     }
 
-    private func readAttr(_ attr: XMLNodeView, entry: XMLNodeView, _ scratch: inout Scratch) {
+    private func readAttr(_ attr: XMLTreeNode) {
         guard let name = attr.withAttribute(vocabulary.name, { names.resolve($0) }) else {
             builder.reject("an attr element has no name attribute")
             return
         }
         let isObjectClass = name.keyID == objectClassKeyID
         guard name.kept || isObjectClass else { return }
-        scratch.values.removeAll(keepingCapacity: true)
+        // Most attributes have one value: the list is made only for a second one.
+        var count = 0
+        var first = AttributeValue.bool(false)  // meaningful once `count` > 0
+        var all: [AttributeValue] = []
+        func append(_ value: AttributeValue) {
+            switch count {
+            case 0: first = value
+            case 1:
+                all.reserveCapacity(4)
+                all.append(first)
+                all.append(value)
+            default: all.append(value)
+            }
+            count += 1
+        }
         attr.forEachChildElement { value in
-            guard value.isNamed(vocabulary.value), value.isInNamespace(vocabulary.namespace, like: entry) else {
-                return
-            }
-            scratch.text.removeAll(keepingCapacity: true)
-            guard value.appendText(to: &scratch.text) else {
-                builder.reject("a value of \(name.rawName) contains an entity reference")
-                return
-            }
+            guard value.is(vocabulary.value, in: vocabulary.namespace) else { return }
             if isBinary(value) {
-                let outcome = scratch.text.withUnsafeBufferPointer {
-                    DSMLBinaryValue.decode($0, rawKey: name.rawKey, rawName: name.rawName)
-                }
+                let outcome = value.withText { DSMLBinaryValue.decode($0, rawKey: name.rawKey, rawName: name.rawName) }
                 switch outcome {
-                case .value(let decoded): scratch.values.append(decoded)
+                case .value(let decoded): append(decoded)
                 case .absent: break
                 case .problem(let message): builder.reject(message)
                 }
                 return
             }
             // libxml2 hands out valid UTF-8 only, so normalisation cannot fail here.
-            if let normalized = scratch.text.withUnsafeBufferPointer({ try? TextNormalization.value($0) }) {
-                scratch.values.append(XMLRecordBuilder.untyped(normalized))
+            if let normalized = value.withText({ try? TextNormalization.value($0) }) {
+                append(XMLRecordBuilder.untyped(normalized))
             }
         }
-        if isObjectClass { builder.noteObjectClasses(scratch.values.compactMap(\.scalarText)) }
-        guard name.kept, !scratch.values.isEmpty else { return }
-        builder.add(name, scratch.values.count == 1 ? scratch.values[0] : .multi(scratch.values))
+        if isObjectClass {
+            if count > 1 {
+                builder.noteObjectClasses(all.compactMap(\.scalarText))
+            } else if count == 1, let text = first.scalarText {
+                builder.noteObjectClass(text)
+            } else {
+                builder.noteObjectClasses([])
+            }
+        }
+        guard name.kept, count > 0 else { return }
+        builder.add(name, count == 1 ? first : .multi(all))
     }
 
     /// v2: `xsi:type="xsd:base64Binary"` (any prefix for the schema namespace); v1: `encoding="base64"`.
     @inline(__always)
-    private func isBinary(_ value: XMLNodeView) -> Bool {
-        guard value.node.pointee.properties != nil else { return false }
+    private func isBinary(_ value: XMLTreeNode) -> Bool {
+        guard value.hasAttributes else { return false }
         if version == .v1 {
             return value.withAttribute(vocabulary.encoding) { $0.elementsEqual("base64".utf8) } ?? false
         }
@@ -222,76 +282,25 @@ final class DSMLDialectReader {
 
     /// `true` for a QName whose local part is `base64Binary` (`xsd:base64Binary`, `xs:base64Binary`).
     static func isBase64Type(_ qualifiedName: UnsafeBufferPointer<UInt8>) -> Bool {
-        let local = qualifiedName.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false).last
-        return local?.elementsEqual("base64Binary".utf8) ?? false
+        let expected: StaticString = "base64Binary"
+        let length = expected.utf8CodeUnitCount
+        guard let base = qualifiedName.baseAddress, qualifiedName.count >= length else { return false }
+        let localStart = qualifiedName.count - length
+        // The local part is what follows the last colon: the whole name, or the text after a prefix.
+        guard localStart == 0 || base[localStart - 1] == UInt8(ascii: ":") else { return false }
+        return memcmp(base + localStart, expected.utf8Start, length) == 0
     }
 
-    private func readObjectClassV1(_ element: XMLNodeView) {
+    private func readObjectClassV1(_ element: XMLTreeNode) {
         let name = names.resolve("objectClass")
         var classes: [AttributeValue] = []
         element.forEachChildElement { ocValue in
             guard ocValue.is(vocabulary.ocValue, in: vocabulary.namespace) else { return }
-            text.removeAll(keepingCapacity: true)
-            ocValue.appendText(to: &text)
-            if let normalized = text.withUnsafeBufferPointer({ try? TextNormalization.value($0) }) {
+            if let normalized = ocValue.withText({ try? TextNormalization.value($0) }) {
                 classes.append(.string(normalized))
             }
         }
         builder.noteObjectClasses(classes.compactMap(\.scalarText))
         if name.kept, !classes.isEmpty { builder.add(name, classes.count == 1 ? classes[0] : .multi(classes)) }
-    }
-
-    // MARK: Search results
-
-    private func checkDone(_ done: XMLNodeView, line: Int) throws {
-        var code: String?
-        var description: String?
-        var message: String?
-        done.forEachChildElement { child in
-            if child.is(vocabulary.resultCode, in: vocabulary.namespace) {
-                code = child.withAttribute(vocabulary.code) { String(decoding: $0, as: UTF8.self) }
-                description = child.withAttribute(vocabulary.descr) { String(decoding: $0, as: UTF8.self) }
-            } else if child.is(vocabulary.errorMessage, in: vocabulary.namespace) {
-                message = elementText(child)
-            }
-        }
-        guard let code else {
-            throw context.documentError(
-                line: line, "has a searchResultDone without a resultCode; the export may be partial, export it again")
-        }
-        guard code.trimmingCharacters(in: .whitespacesAndNewlines) != "0" else { return }
-        let details = [description, message].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-        throw context.documentError(
-            line: line,
-            "the directory search ended with result code \(code)\(details.isEmpty ? "" : " (\(details))"), "
-                + "so the export is partial and is refused; raise the size limit or page the search, then export again")
-    }
-
-    private func errorResponse(_ element: XMLNodeView, line: Int) -> TeprovError {
-        let type = element.withAttribute(vocabulary.type) { String(decoding: $0, as: UTF8.self) } ?? "unknown"
-        var message = ""
-        element.forEachChildElement { child in
-            if child.isNamed(vocabulary.message) || child.isNamed(vocabulary.errorMessage) {
-                message = elementText(child) ?? ""
-            }
-        }
-        let details = message.isEmpty ? "" : ": \(message)"
-        return context.documentError(
-            line: line,
-            "holds a DSML errorResponse (\(type)\(details)), so the export is partial and is refused; "
-                + "fix the request and export again")
-    }
-
-    private func missingDone(line: Int) -> TeprovError {
-        context.documentError(
-            line: line,
-            "has a searchResponse without searchResultDone, so the export may be partial and is refused; "
-                + "export the users again")
-    }
-
-    private func elementText(_ element: XMLNodeView) -> String? {
-        text.removeAll(keepingCapacity: true)
-        element.appendText(to: &text)
-        return text.withUnsafeBufferPointer { try? TextNormalization.value($0) } ?? nil
     }
 }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Musl)
+    import Musl
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// The attribute paths met in a JSON export (`mail`, `name.givenName`, `emails.value`), interned.
 ///
 /// Every user object repeats the same keys, so a key costs one hash of its bytes and one
@@ -32,10 +40,26 @@ final class JSONAttributePathTable {
     private var parents: [Int] = [-1]
     private var keyRanges: [Range<Int>] = [0..<0]
     private var keyBytes: [UInt8] = []
+    /// Per node: the key that followed it in its object last time, and the first key of the object it
+    /// holds (-1: none yet). Every user object repeats the same keys in the same order, so the next
+    /// key is usually the predicted one, found by one comparison instead of a hash.
+    private var predictedNext: [Int32] = [-1]
+    private var predictedFirst: [Int32] = [-1]
     /// Open addressing over node indices; `-1` is empty. The count is a power of two.
     private var buckets: [Int32] = Array(repeating: -1, count: 256)
     private var slotsByKey: [AttributeKey: Int] = [:]
     private(set) var slotCount = 0
+
+    /// The node for `key` inside the object at `parent` after the key `previous` (-1: the object's first
+    /// key), created on first sight. Tries the key that followed `previous` last time first.
+    @inline(__always)
+    func child(of parent: Int, after previous: Int, key: UnsafeBufferPointer<UInt8>) -> Int {
+        let predicted = Int(previous < 0 ? predictedFirst[parent] : predictedNext[previous])
+        if predicted >= 0, parents[predicted] == parent, matches(predicted, key) { return predicted }
+        let node = child(of: parent, key: key)
+        if previous < 0 { predictedFirst[parent] = Int32(node) } else { predictedNext[previous] = Int32(node) }
+        return node
+    }
 
     /// The node for `key` inside the object at `parent`, created on first sight.
     @inline(__always)
@@ -65,15 +89,10 @@ final class JSONAttributePathTable {
     private func matches(_ node: Int, _ key: UnsafeBufferPointer<UInt8>) -> Bool {
         let range = keyRanges[node]
         guard range.count == key.count else { return false }
+        guard let keyBase = key.baseAddress else { return true }
         return keyBytes.withUnsafeBufferPointer { stored in
-            var offset = 0
-            var position = range.lowerBound
-            while offset < key.count {
-                if stored[position] != key[offset] { return false }
-                offset &+= 1
-                position &+= 1
-            }
-            return true
+            guard let storedBase = stored.baseAddress else { return false }
+            return memcmp(storedBase + range.lowerBound, keyBase, key.count) == 0
         }
     }
 
@@ -99,6 +118,8 @@ final class JSONAttributePathTable {
         keyBytes.append(contentsOf: key)
         keyRanges.append(start..<keyBytes.count)
         parents.append(parent)
+        predictedNext.append(-1)
+        predictedFirst.append(-1)
         displayNames.append(displayName)
         keys.append(attributeKey)
         slots.append(slot)

@@ -9,11 +9,14 @@ struct JSONRecordBuilder {
     /// The first problem that makes the record unusable, as a message for `rejectRecord`.
     private(set) var problem: String?
 
-    // Per slot (see `JSONAttributePathTable.Node.slot`): the record generation that last used it,
-    // the array instance collecting into it (-1: a single value) and that collection's index.
-    private var slotGeneration: [UInt32] = []
-    private var slotArray: [Int32] = []
-    private var slotCollection: [Int32] = []
+    /// Per slot (see `JSONAttributePathTable.Node.slot`): the record generation that last used it,
+    /// the array instance collecting into it (-1: a single value) and that collection's index.
+    private struct SlotState {
+        var generation: UInt32 = 0
+        var array: Int32 = -1
+        var collection: Int32 = -1
+    }
+    private var slotStates: [SlotState] = []
     private var generation: UInt32 = 0
     private var arrayInstances: Int32 = 0
     private var collections: [(field: Int, values: [AttributeValue])] = []
@@ -25,7 +28,7 @@ struct JSONRecordBuilder {
         collections.removeAll(keepingCapacity: true)
         problem = nil
         if generation == UInt32.max {
-            for index in slotGeneration.indices { slotGeneration[index] = 0 }
+            for index in slotStates.indices { slotStates[index].generation = 0 }
             generation = 0
         }
         generation &+= 1
@@ -44,30 +47,33 @@ struct JSONRecordBuilder {
 
     /// Adds a value for the attribute at `slot`.
     /// - Parameter array: the outermost array the value was read under, or -1.
+    /// - Returns: `false` when the record already has the attribute another way (a record problem the
+    ///   caller reports).
     @inline(__always)
-    mutating func store(
-        _ value: AttributeValue, slot: Int, key: AttributeKey, displayName: String, array: Int32
-    ) {
-        if slot >= slotGeneration.count { growSlots(to: slot + 1) }
-        if slotGeneration[slot] != generation {
-            slotGeneration[slot] = generation
-            slotArray[slot] = array
+    mutating func store(_ value: AttributeValue, slot: Int, key: AttributeKey, array: Int32) -> Bool {
+        if slot >= slotStates.count { growSlots(to: slot + 1) }
+        let state = slotStates[slot]
+        if state.generation != generation {
             if array < 0 {
+                slotStates[slot] = SlotState(generation: generation, array: array, collection: -1)
                 fields.append(SourceRecord.Field(key: key, value: value))
             } else {
-                slotCollection[slot] = Int32(collections.count)
+                slotStates[slot] = SlotState(generation: generation, array: array, collection: Int32(collections.count))
                 collections.append((field: fields.count, values: [value]))
                 fields.append(SourceRecord.Field(key: key, value: .multi([])))
             }
-            return
+            return true
         }
-        if array >= 0 && slotArray[slot] == array {
-            collections[Int(slotCollection[slot])].values.append(value)
-            return
+        if array >= 0 && state.array == array {
+            collections[Int(state.collection)].values.append(value)
+            return true
         }
-        reportProblem(
-            "the user object has the attribute \"\(displayName)\" more than once (names are case-insensitive and nested objects flatten to dotted names); keep one"
-        )
+        return false
+    }
+
+    /// The problem for an attribute received twice in one record.
+    static func repeatedAttribute(_ displayName: String) -> String {
+        "the user object has the attribute \"\(displayName)\" more than once (names are case-insensitive and nested objects flatten to dotted names); keep one"
     }
 
     /// The record's fields, with collected values in place.
@@ -82,10 +88,7 @@ struct JSONRecordBuilder {
     }
 
     private mutating func growSlots(to count: Int) {
-        let newCount = max(count, slotGeneration.count * 2, 64)
-        let added = newCount - slotGeneration.count
-        slotGeneration.append(contentsOf: repeatElement(0, count: added))
-        slotArray.append(contentsOf: repeatElement(-1, count: added))
-        slotCollection.append(contentsOf: repeatElement(-1, count: added))
+        let newCount = max(count, slotStates.count * 2, 64)
+        slotStates.append(contentsOf: repeatElement(SlotState(), count: newCount - slotStates.count))
     }
 }

@@ -10,6 +10,16 @@ enum JSONTextValue {
     static func normalized(_ bytes: UnsafeBufferPointer<UInt8>) -> String? {
         guard let base = bytes.baseAddress else { return nil }
         var end = bytes.count
+        // Most values are ASCII: one pass the compiler vectorizes tells, then only ASCII blanks trim.
+        var highest: UInt8 = 0
+        for index in 0..<end { highest |= base[index] }
+        if highest < 0x80 {
+            var start = 0
+            while start < end, TextNormalization.isASCIISpace(base[start]) { start &+= 1 }
+            while end > start, TextNormalization.isASCIISpace(base[end &- 1]) { end &-= 1 }
+            if start == end { return nil }
+            return String(decoding: UnsafeBufferPointer(start: base + start, count: end &- start), as: UTF8.self)
+        }
         // Every byte below 0xCC: no scalar at or above U+0300 (its UTF-8 lead byte is 0xCC or more).
         for index in 0..<end where base[index] >= 0xCC {
             return try? TextNormalization.value(bytes)

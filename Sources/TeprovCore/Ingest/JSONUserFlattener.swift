@@ -79,8 +79,10 @@ final class JSONUserFlattener {
 
     /// Reads members until the end of the current object.
     func readMembers(parent: Int, array: Int32) throws {
+        var previous = -1
         while try tokenizer.next() == .key {
-            let node = tokenizer.withStringBytes { paths.child(of: parent, key: $0) }
+            let node = tokenizer.withStringBytes { paths.child(of: parent, after: previous, key: $0) }
+            previous = node
             let flags = paths.flags[node]
             if flags.contains(.metadata) {
                 if flags.contains(.removedMarker) && parent == JSONAttributePathTable.root {
@@ -101,8 +103,9 @@ final class JSONUserFlattener {
         case .string:
             note(node)
             guard keeps(node) else { return }
-            let text = tokenizer.withStringBytes { JSONTextValue.normalized($0) }
-            if let text { store(.string(text), node: node, array: array) }
+            if let text = tokenizer.withStringBytes({ JSONTextValue.normalized($0) }) {
+                store(.string(text), node: node, array: array)
+            }
         case .number:
             note(node)
             guard keeps(node) else { return }
@@ -229,9 +232,9 @@ final class JSONUserFlattener {
             builder.pointee.reportProblem("the user object has an attribute with an empty name, which cannot be used")
             return
         }
-        builder.pointee.store(
-            value, slot: paths.slots[node], key: paths.keys[node], displayName: paths.displayNames[node],
-            array: array)
+        if !builder.pointee.store(value, slot: paths.slots[node], key: paths.keys[node], array: array) {
+            builder.pointee.reportProblem(JSONRecordBuilder.repeatedAttribute(paths.displayNames[node]))
+        }
     }
 
     /// Emits the current user, or rejects it with its first problem, or skips a delta removal.

@@ -16,18 +16,34 @@ public enum XMLExportReader {
     /// - Throws: `TeprovError(.input)` for a document-level problem (not well-formed, a DTD, a partial
     ///   DSML search), `TeprovError(.io)` when the file cannot be opened.
     public static func read(path: String, context: ReadContext) throws -> ExportFormat {
-        let reader = try XMLStreamReader(path: path, context: context)
+        let input = try XMLFileInput(path: path)
+        input.startRecording()
+        let reader = try XMLStreamReader(path: path, input: input, context: context)
         defer { reader.close() }
+        reader.defersWarnings = true
         guard try moveToRoot(reader) else {
             throw context.documentError(line: nil, "has no XML root element; export the users again")
         }
         let dialect = try detectDialect(reader)
+        reader.defersWarnings = false
         switch dialect {
-        case .dsml: try DSMLDialectReader(reader: reader, version: .v2).read()
-        case .dsmlV1: try DSMLDialectReader(reader: reader, version: .v1).read()
-        case .clixml: try CLIXMLDialectReader(reader: reader).read()
-        case .convertToXml: try XMLConvertToXmlDialectReader(reader: reader).read()
-        case .generic: try XMLGenericDialectReader(reader: reader).read()
+        // DSML and CLIXML need one record at a time and nothing else: a SAX parse from the start (the
+        // bytes the reader already read are handed out again), which builds no libxml2 tree, is several
+        // times cheaper than going on with the reader.
+        case .dsml, .dsmlV1, .clixml:
+            reader.close()
+            input.rewind()
+            if dialect == .clixml {
+                try CLIXMLDialectReader.read(input: input, context: context)
+            } else {
+                try DSMLDialectReader.read(input: input, context: context, version: dialect == .dsml ? .v2 : .v1)
+            }
+        case .convertToXml:
+            input.stopRecording()
+            try XMLConvertToXmlDialectReader(reader: reader).read()
+        case .generic:
+            input.stopRecording()
+            try XMLGenericDialectReader(reader: reader).read()
         }
         return ExportFormat(.xml, dialect.rawValue)
     }

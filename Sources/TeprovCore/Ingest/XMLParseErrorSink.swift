@@ -31,9 +31,15 @@ final class XMLParseErrorSink {
     }
 
     private let input: XMLFileInput
+    /// The parse builds no tree (`XMLSAXParser`): open elements come from the parser's name stack, and
+    /// whether the root was met from `sawElement`.
+    private let treeless: Bool
+    /// Set by a treeless parse once the root element has started.
+    var sawElement = false
 
-    init(input: XMLFileInput) {
+    init(input: XMLFileInput, treeless: Bool = false) {
         self.input = input
+        self.treeless = treeless
     }
 
     private(set) var failure: Failure?
@@ -51,7 +57,7 @@ final class XMLParseErrorSink {
         sink.receive(error.pointee)
     }
 
-    private func receive(_ error: xmlError) {
+    func receive(_ error: xmlError) {
         var openElements = 0
         var openElement: String?
         var remaining = Int.max
@@ -67,7 +73,8 @@ final class XMLParseErrorSink {
             if let current = parser.pointee.input?.pointee, let cursor = current.cur, let end = current.end {
                 remaining = end - cursor
             }
-            openElements = Int(parser.pointee.nodeNr)
+            openElements = Int(treeless ? parser.pointee.nameNr : parser.pointee.nodeNr)
+            if treeless { hadRoot = sawElement }
             if let name = parser.pointee.name { openElement = String(cString: name) }
         }
         let message = XMLParseErrorSink.oneLine(error.message)

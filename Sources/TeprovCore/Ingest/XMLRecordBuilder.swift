@@ -6,18 +6,25 @@ final class XMLRecordBuilder {
     private let context: ReadContext
     private let isDirectory: Bool
     private var fields: [SourceRecord.Field] = []
-    /// Per key id: the serial of the record that last stored the key (finds repeats without a search).
+    /// Per key id: the serial of the record that last stored the key (finds repeats without a search),
+    /// and where in `fields` it is.
     private var stamps: [Int] = []
+    private var positions: [Int] = []
+    /// Key ids of the attributes the directory fix-ups read and write, when the names table is known.
+    private let fixupKeys: XMLDirectoryFixupKeys?
     private var serial = 0
     private var line = 0
     private var problem: String?
     private var objectClasses: [String]?
     private var skipped = XMLSkippedObjects()
 
-    /// - Parameter isDirectory: apply the object-class filter and the directory fix-ups.
-    init(context: ReadContext, isDirectory: Bool) {
+    /// - Parameters:
+    ///   - isDirectory: apply the object-class filter and the directory fix-ups.
+    ///   - names: the table whose entries are added; lets the fix-ups find attributes by key id.
+    init(context: ReadContext, isDirectory: Bool, names: XMLAttributeNameTable? = nil) {
         self.context = context
         self.isDirectory = isDirectory
+        fixupKeys = isDirectory ? names.map(XMLDirectoryFixupKeys.init) : nil
     }
 
     /// Starts a record whose start tag is on `line`.
@@ -25,7 +32,10 @@ final class XMLRecordBuilder {
     func begin(line: Int) {
         serial += 1
         self.line = line
-        fields.removeAll(keepingCapacity: true)
+        // The last record shares the old storage: start a fresh array of the same size, not a copy.
+        let expected = max(fields.count, 8)
+        fields = []
+        fields.reserveCapacity(expected)
         problem = nil
         objectClasses = nil
     }
@@ -36,15 +46,58 @@ final class XMLRecordBuilder {
     /// Stores a value (a repeated name adds to a multi-valued attribute).
     @inline(__always)
     func add(_ entry: XMLAttributeNameTable.Entry, _ value: AttributeValue) {
-        if entry.keyID >= stamps.count {
-            stamps.append(contentsOf: repeatElement(0, count: entry.keyID + 1 - stamps.count))
-        }
-        if stamps[entry.keyID] == serial, let position = fields.firstIndex(where: { $0.key == entry.key }) {
+        let keyID = entry.keyID
+        if keyID >= stamps.count { growStamps(to: keyID + 1) }
+        if stamps[keyID] == serial {
+            let position = positions[keyID]
             fields[position].value = XMLRecordBuilder.merge(fields[position].value, value)
             return
         }
-        stamps[entry.keyID] = serial
+        stamps[keyID] = serial
+        positions[keyID] = fields.count
         fields.append(SourceRecord.Field(key: entry.key, value: value))
+    }
+
+    private func growStamps(to count: Int) {
+        stamps.append(contentsOf: repeatElement(0, count: count - stamps.count))
+        positions.append(contentsOf: repeatElement(0, count: count - positions.count))
+    }
+
+    /// Where the current record holds the attribute with this key id, if it does.
+    @inline(__always)
+    private func position(of keyID: Int) -> Int? {
+        keyID < stamps.count && stamps[keyID] == serial ? positions[keyID] : nil
+    }
+
+    /// Sets an attribute the fix-ups write: in place when present, else appended.
+    private func set(_ keyID: Int, _ key: AttributeKey, _ value: AttributeValue) {
+        if let position = position(of: keyID) {
+            fields[position].value = value
+            return
+        }
+        if keyID >= stamps.count { growStamps(to: keyID + 1) }
+        stamps[keyID] = serial
+        positions[keyID] = fields.count
+        fields.append(SourceRecord.Field(key: key, value: value))
+    }
+
+    /// `DirectoryRecordFixups.apply`, by key id: the same changes without comparing key strings.
+    private func applyFixups(_ keys: XMLDirectoryFixupKeys) {
+        if position(of: keys.displayName) == nil {
+            if let common = position(of: keys.commonName), !fields[common].value.isMultiValued {
+                set(keys.displayName, DirectoryRecordFixups.displayNameKey, fields[common].value)
+            } else if let name = position(of: keys.name), !fields[name].value.isMultiValued {
+                set(keys.displayName, DirectoryRecordFixups.displayNameKey, fields[name].value)
+            }
+        }
+        guard let control = position(of: keys.userAccountControl),
+            let number = DirectoryRecordFixups.userAccountControl(fields[control].value)
+        else { return }
+        if number & 0x2 != 0 {
+            set(keys.accountEnabled, DirectoryRecordFixups.accountEnabledKey, .bool(false))
+        } else if position(of: keys.accountEnabled) == nil {
+            set(keys.accountEnabled, DirectoryRecordFixups.accountEnabledKey, .bool(true))
+        }
     }
 
     /// Marks the record invalid; the first problem is the one reported.
@@ -54,7 +107,20 @@ final class XMLRecordBuilder {
 
     /// Gives the record's object classes to the directory filter (read even when not projected).
     func noteObjectClasses(_ classes: [String]) {
-        objectClasses = (objectClasses ?? []) + classes
+        if objectClasses == nil {
+            objectClasses = classes
+        } else {
+            objectClasses?.append(contentsOf: classes)
+        }
+    }
+
+    /// Gives the record one object class (a single-valued `objectClass`).
+    func noteObjectClass(_ objectClass: String) {
+        if objectClasses == nil {
+            objectClasses = [objectClass]
+        } else {
+            objectClasses?.append(objectClass)
+        }
     }
 
     /// Emits the record, rejects it, or skips it as a non-user directory object.
@@ -66,6 +132,11 @@ final class XMLRecordBuilder {
         }
         if let problem {
             context.rejectRecord(line: line, "\(label()): \(problem); the record is not used, fix it in the export")
+            return
+        }
+        if let fixupKeys {
+            applyFixups(fixupKeys)
+            try context.emit(SourceRecord(origin: context.origin(line: line), fields: fields))
             return
         }
         var record = SourceRecord(origin: context.origin(line: line), fields: fields)
@@ -109,8 +180,8 @@ final class XMLRecordBuilder {
     /// `true` or `false` by its length (most values).
     @inline(__always)
     static func untyped(_ text: String) -> AttributeValue {
-        let length = text.utf8.count
-        return length == 4 || length == 5 ? TextNormalization.untypedScalar(text) : .string(text)
+        if let flag = BooleanText.parse(text) { return .bool(flag) }
+        return .string(text)
     }
 
     private static func merge(_ existing: AttributeValue, _ added: AttributeValue) -> AttributeValue {
@@ -118,6 +189,19 @@ final class XMLRecordBuilder {
         if case .multi(let list) = existing { values = list } else { values = [existing] }
         if case .multi(let list) = added { values.append(contentsOf: list) } else { values.append(added) }
         return .multi(values)
+    }
+}
+
+/// Key ids (in one `XMLAttributeNameTable`) of the attributes `DirectoryRecordFixups` reads and writes.
+struct XMLDirectoryFixupKeys {
+    let displayName, commonName, name, userAccountControl, accountEnabled: Int
+
+    init(_ names: XMLAttributeNameTable) {
+        displayName = names.keyID(of: "displayName")
+        commonName = names.keyID(of: "cn")
+        name = names.keyID(of: "name")
+        userAccountControl = names.keyID(of: "userAccountControl")
+        accountEnabled = names.keyID(of: "accountEnabled")
     }
 }
 
@@ -137,13 +221,11 @@ struct XMLSkippedObjects {
         if classes.isEmpty { return nil }
         var isUserOrPerson = false
         for objectClass in classes {
-            if equalsIgnoringASCIICase(objectClass, "computer") { return "computer" }
-            if equalsIgnoringASCIICase(objectClass, "contact") { return "contact" }
-            if equalsIgnoringASCIICase(objectClass, "user") || equalsIgnoringASCIICase(objectClass, "person")
-                || equalsIgnoringASCIICase(objectClass, "organizationalPerson")
-                || equalsIgnoringASCIICase(objectClass, "inetOrgPerson")
-            {
-                isUserOrPerson = true
+            switch ClassKind(objectClass) {
+            case .computer: return "computer"
+            case .contact: return "contact"
+            case .userOrPerson: isUserOrPerson = true
+            case .other: break
             }
         }
         if isUserOrPerson { return nil }
@@ -151,9 +233,32 @@ struct XMLSkippedObjects {
         return classes.last(where: { !equalsIgnoringASCIICase($0, "top") }) ?? classes[classes.count - 1]
     }
 
+    /// What an object class says about the object (ASCII case ignored).
+    private enum ClassKind {
+        case computer, contact, userOrPerson, other
+
+        init(_ objectClass: String) {
+            // The length tells the candidates apart before any comparison: most classes match none.
+            switch objectClass.utf8.count {
+            case 4: self = equalsIgnoringASCIICase(objectClass, "user") ? .userOrPerson : .other
+            case 6: self = equalsIgnoringASCIICase(objectClass, "person") ? .userOrPerson : .other
+            case 7: self = equalsIgnoringASCIICase(objectClass, "contact") ? .contact : .other
+            case 8: self = equalsIgnoringASCIICase(objectClass, "computer") ? .computer : .other
+            case 13: self = equalsIgnoringASCIICase(objectClass, "inetOrgPerson") ? .userOrPerson : .other
+            case 20: self = equalsIgnoringASCIICase(objectClass, "organizationalPerson") ? .userOrPerson : .other
+            default: self = .other
+            }
+        }
+    }
+
     private static func equalsIgnoringASCIICase(_ text: String, _ lowerOrMixed: StaticString) -> Bool {
         let expected = UnsafeBufferPointer(start: lowerOrMixed.utf8Start, count: lowerOrMixed.utf8CodeUnitCount)
         guard text.utf8.count == expected.count else { return false }
+        let compared = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for index in 0..<bytes.count where bytes[index] | 0x20 != expected[index] | 0x20 { return false }
+            return true
+        }
+        if let compared { return compared }
         for (byte, other) in zip(text.utf8, expected) where byte | 0x20 != other | 0x20 { return false }
         return true
     }

@@ -25,6 +25,9 @@ final class XMLStreamReader {
     /// whose own line libxml2 does not store).
     private var gapLine: Int?
     private var currentGapLine: Int?
+    /// While `true`, namespace warnings wait instead of going to the context (set while the dialect is
+    /// told: a dialect read by `XMLSAXParser` parses the file again and reports them itself).
+    var defersWarnings = false
 
     private static let parserReady: Void = { xmlInitParser() }()
 
@@ -38,10 +41,11 @@ final class XMLStreamReader {
     /// Opens `path` for reading on the calling thread, which must also call every other method and
     /// `close()` (the reader routes that thread's libxml2 error handlers to itself until then).
     /// - Throws: `TeprovError(.io)` when the file cannot be opened.
-    init(path: String, context: ReadContext) throws {
+    /// - Parameter input: the opened file (`XMLExportReader` keeps it to parse the file again with SAX).
+    init(path: String, input: XMLFileInput? = nil, context: ReadContext) throws {
         _ = XMLStreamReader.parserReady
         self.context = context
-        let input = try XMLFileInput(path: path)
+        let input = try input ?? XMLFileInput(path: path)
         let errors = XMLParseErrorSink(input: input)
         let sinkPointer = Unmanaged.passUnretained(errors).toOpaque()
         // Problems libxml2 raises without a parser context (encoding conversion) go to the thread's handlers.
@@ -135,7 +139,7 @@ final class XMLStreamReader {
 
     private func flushWarnings() throws {
         if errors.sawDTD { throw XMLParseErrorSink.dtdRefusal(context: context, line: nil) }
-        guard errors.hasPendingWarnings else { return }
+        guard errors.hasPendingWarnings, !defersWarnings else { return }
         for warning in errors.takeWarnings() {
             context.warn(
                 line: warning.line, "XML namespace problem (\(warning.message)); the value was read as written")

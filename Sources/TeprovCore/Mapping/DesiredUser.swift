@@ -1,5 +1,9 @@
 /// A source user as the target should see it: the mapped SCIM values, the scope decision, and
 /// where the record came from. Produced by `DesiredUserBuilder`; the reconciler consumes it.
+///
+/// Kept small because a plan holds a million of them: the mapped values are stored by mapping position
+/// ("slot"), and what every user shares (targets, defaults, `apply`, `caseExact`, precedence) lives once
+/// in a `MappingLayout`.
 public struct DesiredUser: Sendable {
     /// One mapped target attribute.
     public struct MappedValue: Sendable, Hashable {
@@ -24,17 +28,84 @@ public struct DesiredUser: Sendable {
     public var scope: ScopeDecision
     /// `true` for records read from `--deleted`.
     public var fromDeletedExport: Bool
+    public var diagnostics: [Diagnostic]
+    /// What every user of the run shares about the mappings.
+    let layout: MappingLayout
+    /// The value of each mapping, by slot (position in the config).
+    private(set) var mapped: [AttributeValue?]
+    /// Slots whose expression met IgnoreFlowIfNullOrEmpty: their `default` does not apply (usually empty).
+    private var ignoredFlowSlots: [Int]
+    /// `rawMatchingValues` when they cannot be told from `sourceId` and `userPrincipalName` (usually empty).
+    private var storedRawMatchingValues: [String]
+    private var rawMatchingValuesAreStored: Bool
+
+    init(
+        origin: RecordOrigin, sourceId: String?, userPrincipalName: String?, scope: ScopeDecision,
+        fromDeletedExport: Bool, diagnostics: [Diagnostic], layout: MappingLayout, mapped: [AttributeValue?],
+        ignoredFlowSlots: [Int], storedRawMatchingValues: [String]?
+    ) {
+        self.origin = origin
+        self.sourceId = sourceId
+        self.userPrincipalName = userPrincipalName
+        self.scope = scope
+        self.fromDeletedExport = fromDeletedExport
+        self.diagnostics = diagnostics
+        self.layout = layout
+        self.mapped = mapped
+        self.ignoredFlowSlots = ignoredFlowSlots
+        self.storedRawMatchingValues = storedRawMatchingValues ?? []
+        self.rawMatchingValuesAreStored = storedRawMatchingValues != nil
+    }
+
+    /// The mapped value of slot `slot` (`nil` = not sent).
+    @inline(__always)
+    func value(at slot: Int) -> AttributeValue? { mapped[slot] }
+
+    /// The value slot `slot` sends on create: its value, else the mapping's typed `default` (unless
+    /// IgnoreFlowIfNullOrEmpty dropped the attribute).
+    @inline(__always)
+    func valueOnCreate(at slot: Int) -> AttributeValue? {
+        if let value = mapped[slot] { return value }
+        guard let fallback = layout.typedDefaults[slot], !ignoredFlowSlots.contains(slot) else { return nil }
+        return fallback
+    }
+
     /// One entry per mapping, in config order.
-    public var values: [MappedValue]
+    public var values: [MappedValue] {
+        layout.mappings.indices.map { slot in
+            let mapping = layout.mappings[slot]
+            let ignored = ignoredFlowSlots.contains(slot)
+            return MappedValue(
+                target: mapping.target, value: mapped[slot], createDefault: ignored ? nil : layout.typedDefaults[slot],
+                apply: mapping.apply, caseExact: mapping.caseExact, matchingPrecedence: mapping.matchingPrecedence)
+        }
+    }
+
+    /// `true` when both users map every slot to the same value and default (`values == other.values`).
+    func hasSameValues(as other: DesiredUser) -> Bool {
+        layout === other.layout
+            ? mapped == other.mapped && ignoredFlowSlots == other.ignoredFlowSlots
+            : values == other.values
+    }
+
     /// Raw values of the source attributes that feed a matching mapping (`[id]`, `[userPrincipalName]`, ...),
     /// with a guest UPN also in its `alias@domain` form: a target holding one of them is protected when this
     /// record is skipped (SPEC §6 safety rules).
-    public var rawMatchingValues: [String] = []
-    public var diagnostics: [Diagnostic]
+    public var rawMatchingValues: [String] {
+        if rawMatchingValuesAreStored { return storedRawMatchingValues }
+        var raw: [String] = []
+        for key in layout.matchingSourceKeys {
+            let text = key == ScopeEvaluator.idKey ? sourceId : userPrincipalName
+            guard let text else { continue }
+            raw.append(text)
+            if GuestUserPrincipalName.isGuest(text) { raw.append(GuestUserPrincipalName.externalForm(of: text)) }
+        }
+        return raw
+    }
 
     /// The mapped value of a target, if mapped and non-null.
     public func value(for target: SCIMAttributePath) -> AttributeValue? {
-        values.first(where: { $0.target == target })?.value
+        layout.firstSlot(for: target).flatMap { mapped[$0] }
     }
 
     /// Matching attributes in precedence order (1 first), with their values (possibly `nil`).
@@ -45,70 +116,40 @@ public struct DesiredUser: Sendable {
     }
 }
 
-/// Evaluates the configured mappings for each record (SPEC §4 "Mappings").
-public struct DesiredUserBuilder: Sendable {
+/// What the users of one run share about the mappings: by slot (position in the config), each mapping
+/// and its typed `default`; and the slots the reconciler looks up most.
+public final class MappingLayout: Sendable {
     public let mappings: [AttributeMapping]
-    private let typedDefaults: [AttributeValue?]
-    private let matchingSourceKeys: [AttributeKey]
+    /// Each mapping's `default` typed for its target.
+    let typedDefaults: [AttributeValue?]
+    /// The record attributes that feed matching mappings, sorted.
+    let matchingSourceKeys: [AttributeKey]
+    /// `true` when every matching source attribute is `[id]` or `[userPrincipalName]`, whose raw values each
+    /// user keeps anyway (`sourceId`, `userPrincipalName`).
+    let matchingSourcesAreKept: Bool
+    /// The first slot whose target is the work e-mail, `userName`, `externalId`.
+    let workEmailSlot: Int?
+    let userNameSlot: Int?
+    let externalIdSlot: Int?
 
-    public init(mappings: [AttributeMapping]) {
+    init(mappings: [AttributeMapping]) {
         self.mappings = mappings
-        self.matchingSourceKeys = mappings.filter { $0.matchingPrecedence != nil }
+        matchingSourceKeys = mappings.filter { $0.matchingPrecedence != nil }
             .reduce(into: Set<AttributeKey>()) { $0.formUnion($1.source.referencedAttributes) }.sorted()
-        self.typedDefaults = mappings.map { mapping in
+        matchingSourcesAreKept = matchingSourceKeys.allSatisfy {
+            $0 == ScopeEvaluator.idKey || $0 == ScopeEvaluator.userPrincipalNameKey
+        }
+        typedDefaults = mappings.map { mapping in
             var ignored: [String] = []
             return mapping.defaultValue.flatMap { mapping.valueType.convert(.string($0), diagnostics: &ignored) }
         }
+        workEmailSlot = mappings.firstIndex { $0.target == .workEmail }
+        userNameSlot = mappings.firstIndex { $0.target.attribute == "userName" }
+        externalIdSlot = mappings.firstIndex { $0.target.attribute == "externalId" }
     }
 
-    /// The record attributes the mappings read (for projection).
-    public var referencedAttributes: Set<AttributeKey> {
-        mappings.reduce(into: Set<AttributeKey>()) { $0.formUnion($1.source.referencedAttributes) }
-    }
-
-    /// Maps one record. `[IsSoftDeleted]` is "not in scope".
-    public func build(_ record: SourceRecord, scope: ScopeDecision, fromDeletedExport: Bool) -> DesiredUser {
-        let context = ExpressionContext(record: record, isSoftDeleted: !scope.inScope, appRoleValues: scope.roleValues)
-        var values: [DesiredUser.MappedValue] = []
-        values.reserveCapacity(mappings.count)
-        var diagnostics: [Diagnostic] = []
-        for (index, mapping) in mappings.enumerated() {
-            let result = mapping.valueType.convert(mapping.source.evaluate(in: context))
-            for message in result.diagnostics {
-                diagnostics.append(
-                    Diagnostic(
-                        .warning, file: record.origin.file, line: record.origin.line, "\(mapping.target): \(message)"))
-            }
-            values.append(
-                DesiredUser.MappedValue(
-                    target: mapping.target, value: result.ignoreFlow ? nil : result.value,
-                    createDefault: result.ignoreFlow ? nil : typedDefaults[index], apply: mapping.apply,
-                    caseExact: mapping.caseExact, matchingPrecedence: mapping.matchingPrecedence))
-        }
-        var user = DesiredUser(
-            origin: record.origin, sourceId: record[ScopeEvaluator.idKey]?.scalarText,
-            userPrincipalName: record[ScopeEvaluator.userPrincipalNameKey]?.scalarText, scope: scope,
-            fromDeletedExport: fromDeletedExport, values: values, diagnostics: diagnostics)
-        user.rawMatchingValues = rawMatchingValues(of: record)
-        return user
-    }
-
-    /// The raw values of the attributes that feed matching mappings (see `DesiredUser.rawMatchingValues`).
-    public func rawMatchingValues(of record: SourceRecord) -> [String] {
-        var raw: [String] = []
-        for key in matchingSourceKeys {
-            guard let value = record[key] else { continue }
-            let texts: [String]
-            if case .multi(let items) = value {
-                texts = items.compactMap(\.scalarText)
-            } else {
-                texts = value.scalarText.map { [$0] } ?? []
-            }
-            for text in texts {
-                raw.append(text)
-                if GuestUserPrincipalName.isGuest(text) { raw.append(GuestUserPrincipalName.externalForm(of: text)) }
-            }
-        }
-        return raw
+    /// The first slot mapping `target`.
+    func firstSlot(for target: SCIMAttributePath) -> Int? {
+        mappings.firstIndex { $0.target == target }
     }
 }

@@ -103,7 +103,7 @@ struct ExpressionEvaluator {
 
     /// The value of a record attribute. Compares lengths before text, since most keys differ in length.
     @inline(__always)
-    private static func recordValue(
+    static func recordValue(
         _ key: AttributeKey, in fields: UnsafeBufferPointer<SourceRecord.Field>
     ) -> AttributeValue? {
         let wanted = key.rawValue

@@ -4,7 +4,8 @@
 
 /// Writing plans atomically and reading them back with their digest checked (SPEC §7).
 public enum PlanFile {
-    /// Writes `plan` (pretty JSON) to `path` through a temporary file and a rename, fsync'ed.
+    /// Writes `plan` (pretty JSON, members in canonical order) to `path` through a temporary file and a
+    /// rename, fsync'ed.
     public static func write(_ plan: Plan, to path: String) throws {
         try AtomicFile.write(Array(plan.jsonValue().serialized(style: .pretty).utf8), to: path)
     }
@@ -12,16 +13,44 @@ public enum PlanFile {
     /// A plan read from disk, with the outcome of the digest check.
     public struct Loaded: Sendable {
         public var plan: Plan
-        /// The raw document, for renderers that want every field.
-        public var document: JSONValue
+        /// The raw document, for renderers that want every field. A file read in one streaming pass holds
+        /// exactly the fields of `plan`, so its document is `plan.jsonValue()`, built when asked for.
+        public var document: JSONValue { readDocument ?? plan.jsonValue() }
+        /// The tree of a file read as a tree (`nil` when it was streamed).
+        var readDocument: JSONValue?
         /// `true` when the recorded digest equals the digest of the content.
         public var digestVerified: Bool
         public var computedDigest: String
+        /// `true` when the file was verified and decoded in one streaming pass (a file `write` made), `false`
+        /// when it had to be read as a tree (members in another order, unknown fields, or not a plan).
+        public var wasStreamed: Bool { readDocument == nil }
+        /// `true` when the file's bytes are exactly `document.serialized(style: .pretty)`, so the document's
+        /// pretty JSON can be copied from the file; only found out when `load` is asked to check the layout.
+        public var fileIsDocumentText = false
     }
 
-    /// Reads a plan file.
+    /// Reads a plan file: in one streaming pass when it is laid out as `write` lays it out, as a tree
+    /// otherwise; both give the same plan and the same digest verdict.
+    ///
+    /// A streamed file whose digest does not verify is read again as a tree, so a refusal never rests on
+    /// the streaming path alone (it costs a second pass only for edited or damaged files).
+    /// - Parameter checkingLayout: also compare the file with the document's pretty serialization
+    ///   (`Loaded.fileIsDocumentText`), reading it a second time; for `show --format json`.
     /// - Throws: `TeprovError(.input)` when it is not a teprov plan (malformed JSON, wrong formatVersion, missing fields).
-    public static func load(path: String) throws -> Loaded {
+    public static func load(path: String, checkingLayout: Bool = false) throws -> Loaded {
+        if let streamed = try? PlanStreamReader(path: path, checkingLayout: checkingLayout).read(),
+            streamed.plan.digest == streamed.computedDigest
+        {
+            var loaded = Loaded(
+                plan: streamed.plan, readDocument: nil, digestVerified: true, computedDigest: streamed.computedDigest)
+            loaded.fileIsDocumentText = streamed.fileIsDocumentText
+            return loaded
+        }
+        return try loadTree(path: path)
+    }
+
+    /// Reads a plan file as a `JSONValue` tree, serializes it canonically for the digest, then decodes it.
+    static func loadTree(path: String) throws -> Loaded {
         let tokenizer = try JSONTokenizer(path: path)
         let document = try tokenizer.readValue()
         try tokenizer.expectEndOfInput()
@@ -34,7 +63,8 @@ public enum PlanFile {
         withoutDigest.write(into: &canonical, style: .canonical)
         let computed = "sha256:" + SHA256Digest.hex(of: canonical)
         let plan = try PlanDecoder(path: path).decode(document)
-        return Loaded(plan: plan, document: document, digestVerified: plan.digest == computed, computedDigest: computed)
+        return Loaded(
+            plan: plan, readDocument: document, digestVerified: plan.digest == computed, computedDigest: computed)
     }
 }
 

@@ -1,21 +1,51 @@
+import Foundation
+
 /// Operation order, ids and request estimates (SPEC §6 "Ordering", §7 summary).
 enum PlanOrdering {
     /// delete, disable, update, create; within each by the UTF-8 bytes of the lower-cased target userName
     /// (a create's new userName), then source id; ids `op-000001`, ... in that order.
-    static func ordered(_ operations: [PlanOperation]) -> [PlanOperation] {
-        let keyed = operations.map { operation in
-            (operation, ValueComparison.sortKey(operation.displayUserName), Array((operation.source?.id ?? "").utf8))
+    ///
+    /// The sort keys are worked out once per operation, the operations sorted by index (in the order a stable
+    /// sort of the operations gives) and then swapped into place, so no operation is copied.
+    static func ordered(_ operations: consuming [PlanOperation]) -> [PlanOperation] {
+        var operations = operations
+        let phases = operations.map(\.action.phase)
+        let names = operations.map { ValueComparison.sortKey($0.displayUserName) }
+        let ids = operations.map { Array(($0.source?.id ?? "").utf8) }
+        let order = operations.indices.sorted { lhs, rhs in
+            if phases[lhs] != phases[rhs] { return phases[lhs] < phases[rhs] }
+            let byName = compareBytes(names[lhs], names[rhs])
+            if byName != 0 { return byName < 0 }
+            return compareBytes(ids[lhs], ids[rhs]) < 0
         }
-        let sorted = keyed.sorted { lhs, rhs in
-            if lhs.0.action.phase != rhs.0.action.phase { return lhs.0.action.phase < rhs.0.action.phase }
-            if lhs.1 != rhs.1 { return lhs.1.lexicographicallyPrecedes(rhs.1) }
-            return lhs.2.lexicographicallyPrecedes(rhs.2)
+        // Position k takes the operation at order[k]: follow each cycle of the permutation with swaps.
+        var placed = [Bool](repeating: false, count: operations.count)
+        for start in operations.indices where !placed[start] {
+            var current = start
+            while true {
+                placed[current] = true
+                let next = order[current]
+                if next == start { break }
+                operations.swapAt(current, next)
+                current = next
+            }
         }
-        return sorted.enumerated().map { position, entry in
-            var operation = entry.0
-            operation.id = opId(position + 1)
-            return operation
+        for position in operations.indices { operations[position].id = opId(position + 1) }
+        return operations
+    }
+
+    /// -1, 0 or 1 as `lhs` sorts before, with or after `rhs` (bytes compared as unsigned, a prefix first).
+    @inline(__always)
+    static func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
+        let common = min(lhs.count, rhs.count)
+        let result = lhs.withUnsafeBufferPointer { left in
+            rhs.withUnsafeBufferPointer { right -> Int32 in
+                guard common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return 0 }
+                return memcmp(leftBase, rightBase, common)
+            }
         }
+        if result != 0 { return result < 0 ? -1 : 1 }
+        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
     }
 
     static func opId(_ number: Int) -> String {

@@ -38,70 +38,13 @@ public struct PlanPipeline: Sendable {
             throw TeprovError(
                 .usage, "scope \"assigned\" needs --assignments; give the assignments export or use --scope all")
         }
-        let inputs = try options.directory.load()
-        let normalization = try Normalization(config: config, inputs: inputs)
-        var projectionKeys = normalization.projection.keys
-        projectionKeys.formUnion(["mail", "displayName", "givenName", "surname"])
-        let projection = AttributeProjection(projectionKeys)
-
-        var users: [DesiredUser] = []
-        var invalid: [InvalidRecord] = []
-        var diagnostics = inputs.diagnostics
-        var liveRecords = 0
-        let explainer =
-            options.explain.isEmpty ? nil : ImportExplanation(names: options.explain, scope: normalization.scope)
-        var explainDetails: [RecordOrigin: [String]] = [:]
-        /// Reads `--users` (deleted: false) or `--deleted` files; returns their `inputs` entries.
-        func readAll(_ paths: [String], deleted: Bool) throws -> [JSONValue] {
-            try paths.map { path in
-                let summary = try readExport(
-                    path, projection, normalization, deleted: deleted, explainer: explainer, into: &users,
-                    explainDetails: &explainDetails)
-                if !deleted { liveRecords += summary.records }
-                invalid += summary.invalidRecords
-                diagnostics += summary.diagnostics
-                return try fileInput(summary)
-            }
-        }
-        let userInputs = try readAll(options.users, deleted: false)
-        let deletedInputs = try readAll(options.deleted, deleted: true)
-        for user in users { diagnostics += user.diagnostics }
-        if let entitlements = normalization.entitlements {
-            diagnostics += entitlements.diagnostics
-            let resolved = users.reduce(0) { count, user in
-                guard !user.fromDeletedExport, let id = user.sourceId else { return count }
-                return count + (entitlements.entitlement(forUserId: id).hasUserAssignment ? 1 : 0)
-            }
-            if let file = options.directory.assignments,
-                let warning = entitlements.identifierMismatchWarning(resolved: resolved, file: file)
-            {
-                diagnostics.append(warning)
-            }
-        }
-        try checkInvalidLimits(invalid: invalid.count, valid: users.count, config: config)
-
-        let snapshotPaths = Set(config.mappings.map(\.target))
-        let (info, targets) = try SnapshotReader.read(
-            path: options.snapshot,
-            options: SnapshotReader.Options(
-                paths: snapshotPaths, keepRawResources: config.updateMethod == .put,
-                allowIncomplete: options.allowIncompleteSnapshot))
-        let ownership = OwnershipRule(pattern: config.externalIdPattern)
-        let managedCount = targets.reduce(0) { $0 + (($1.externalId.map(ownership.isManaged) ?? false) ? 1 : 0) }
-        if liveRecords == 0, managedCount > 0, !options.allowEmptySource {
-            throw TeprovError(
-                .input,
-                "the exports hold no valid user while the snapshot has \(managedCount) managed users; a plan would "
-                    + "deprovision everyone — check the export, or pass --allow-empty-source if that is really intended",
-                file: options.users.first)
-        }
-
-        var reconcileInput = ReconcileInput(
-            config: config, users: users, invalidRecords: invalid, targets: targets, snapshotComplete: info.complete,
-            explain: options.explain)
-        reconcileInput.explainDetails = explainDetails
-        let result = Reconciler.reconcile(reconcileInput)
-        diagnostics += result.diagnostics
+        // The million users and targets are freed on the second core while this one orders and seals the plan.
+        let retired = RetiredState()
+        var stage = try reconcile(options, config: config, retiring: retired)
+        retired.releaseInBackground()
+        let unordered = takeOperations(&stage)
+        let result = stage.result
+        var diagnostics = stage.diagnostics
         if result.summary.create > 0 {
             diagnostics.append(
                 Diagnostic(
@@ -110,9 +53,9 @@ public struct PlanPipeline: Sendable {
                         + "(roles cannot be set over SCIM)"))
         }
 
-        let operations = PlanOrdering.ordered(result.operations)
+        let operations = PlanOrdering.ordered(unordered)
         var summary = result.summary
-        summary.sourceRecords = users.count
+        summary.sourceRecords = stage.sourceRecords
         summary.estimatedRequests = operations.reduce(0) { $0 + PlanOrdering.estimatedRequests($1) }
         summary.estimatedDuration = PlanOrdering.isoDuration(
             seconds: Int((Double(summary.estimatedRequests) * 60 / Double(defaultRateLimit)).rounded(.up)))
@@ -122,69 +65,181 @@ public struct PlanPipeline: Sendable {
             deletionThresholdPercent: config.safety.deletionThresholdPercent, managedTargets: result.managedTargets,
             deletions: deletions, held: operations.contains { $0.held })
 
+        let plan = Plan(
+            createdAt: Self.timestamp(options.now), targetURL: stage.snapshotInfo.source,
+            snapshotCapturedAt: stage.snapshotInfo.capturedAt, inputs: .object(stage.inputMembers), summary: summary,
+            safety: safety, operations: operations, skipped: result.skipped, diagnostics: diagnostics
+        ).sealed()
+        let explanations = options.explain.map { ($0, result.explanations[$0] ?? []) }
+        return Outcome(plan: plan, explanations: explanations)
+    }
+
+    /// What the read-and-reconcile stage hands to the assembly of the plan.
+    struct ReconciledStage {
+        var result: ReconcileResult
+        var diagnostics: [Diagnostic]
+        var sourceRecords: Int
+        var snapshotInfo: SnapshotInfo
+        var inputMembers: [(String, JSONValue)]
+    }
+
+    /// The operations of the stage, moved out (so that ordering them copies none).
+    private static func takeOperations(_ stage: inout ReconciledStage) -> [PlanOperation] {
+        var operations: [PlanOperation] = []
+        swap(&operations, &stage.result.operations)
+        return operations
+    }
+
+    /// Reads every input (the snapshot on the second core), scopes, maps and reconciles. The big structures
+    /// (users, targets, indexes) end up in `retiring`, the only place still holding them when this returns.
+    static func reconcile(_ options: Options, config: TeprovConfig, retiring: RetiredState) throws
+        -> ReconciledStage
+    {
+        // The second core reads the snapshot, indexes its users and hashes every input file meanwhile.
+        let preparation = startPreparation(options, config: config)
+        let (inputs, assignmentCount, entitlements) = try options.directory.loadIndexed(
+            skipDefaultAccess: config.skipDefaultAccess)
+        let normalization = try Normalization(config: config, entitlements: entitlements)
+        var projectionKeys = normalization.projection.keys
+        projectionKeys.formUnion(["mail", "displayName", "givenName", "surname"])
+        let projection = AttributeProjection(projectionKeys)
+
+        var users: [DesiredUser] = []
+        var invalid: [InvalidRecord] = []
+        var diagnostics = inputs.diagnostics
+        var liveRecords = 0
+        var resolvedAssignees = 0
+        let explainer =
+            options.explain.isEmpty ? nil : ImportExplanation(names: options.explain, scope: normalization.scope)
+        var explainDetails: [RecordOrigin: [String]] = [:]
+        /// Reads `--users` (deleted: false) or `--deleted` files; returns their summaries.
+        func readAll(_ paths: [String], deleted: Bool) throws -> [ReadSummary] {
+            try paths.map { path in
+                let summary = try readExport(
+                    path, projection, normalization, deleted: deleted, explainer: explainer, into: &users,
+                    explainDetails: &explainDetails, resolvedAssignees: &resolvedAssignees)
+                if !deleted { liveRecords += summary.records }
+                invalid += summary.invalidRecords
+                diagnostics += summary.diagnostics
+                return summary
+            }
+        }
+        let userSummaries = try readAll(options.users, deleted: false)
+        let deletedSummaries = try readAll(options.deleted, deleted: true)
+        let prepared = try preparation.value()
+        let userInputs = try userSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
+        let deletedInputs = try deletedSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
+        for user in users { diagnostics += user.diagnostics }
+        if let entitlements = normalization.entitlements {
+            diagnostics += entitlements.diagnostics
+            // Records named directly by a `User` assignment, counted while scoping (SPEC §3 warning).
+            let resolved = resolvedAssignees
+            if let file = options.directory.assignments,
+                let warning = entitlements.identifierMismatchWarning(resolved: resolved, file: file)
+            {
+                diagnostics.append(warning)
+            }
+        }
+        try checkInvalidLimits(invalid: invalid.count, valid: users.count, config: config)
+
+        let snapshot = try prepared.snapshot.get()
+        let (info, targets) = (snapshot.info, snapshot.targets)
+        let managedCount = snapshot.indexes.managed.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if liveRecords == 0, managedCount > 0, !options.allowEmptySource {
+            throw TeprovError(
+                .input,
+                "the exports hold no valid user while the snapshot has \(managedCount) managed users; a plan would "
+                    + "deprovision everyone — check the export, or pass --allow-empty-source if that is really intended",
+                file: options.users.first)
+        }
+
         var inputMembers: [(String, JSONValue)] = [("users", .array(userInputs))]
         if let path = options.directory.assignments {
             inputMembers.append(
-                ("assignments", try hashedInput(path, [("records", .int(Int64(inputs.assignments?.count ?? 0)))])))
+                (
+                    "assignments",
+                    try hashedInput(path, sha256: prepared.sha256(path), [("records", count(assignmentCount))])
+                ))
         }
         if let path = options.directory.appRoles {
             inputMembers.append(
-                ("appRoles", try hashedInput(path, [("roles", .int(Int64(inputs.appRoles?.count ?? 0)))])))
+                (
+                    "appRoles",
+                    try hashedInput(
+                        path, sha256: prepared.sha256(path), [("roles", count(inputs.appRoles?.count ?? 0))])
+                ))
         }
         if let path = options.directory.groupMembers {
-            inputMembers.append(("groupMembers", try hashedInput(path, [("groups", .int(Int64(inputs.groups.count)))])))
+            inputMembers.append(
+                (
+                    "groupMembers",
+                    try hashedInput(path, sha256: prepared.sha256(path), [("groups", count(inputs.groups.count))])
+                ))
         }
         if !deletedInputs.isEmpty { inputMembers.append(("deleted", .array(deletedInputs))) }
         var snapshotMembers: [(String, JSONValue)] = [
             ("users", .int(Int64(info.users))), ("format", .string(info.format)), ("complete", .bool(info.complete)),
         ]
         if let source = info.source { snapshotMembers.append(("source", .string(source))) }
-        inputMembers.append(("snapshot", try hashedInput(options.snapshot, snapshotMembers)))
+        inputMembers.append(
+            ("snapshot", try hashedInput(options.snapshot, sha256: prepared.sha256(options.snapshot), snapshotMembers)))
         var configMembers: [(String, JSONValue)] = []
         if let path = options.configPath {
             configMembers.append(("path", .string(path)))
-            configMembers.append(("sha256", .string(try SHA256Digest.hex(ofFile: path))))
+            configMembers.append(("sha256", .string(try prepared.sha256(path))))
         }
         configMembers.append(("effective", config.effectiveJSON))
         inputMembers.append(("config", .object(configMembers)))
 
-        let plan = Plan(
-            createdAt: Self.timestamp(options.now), targetURL: info.source, snapshotCapturedAt: info.capturedAt,
-            inputs: .object(inputMembers), summary: summary, safety: safety, operations: operations,
-            skipped: result.skipped, diagnostics: diagnostics
-        ).sealed()
-        let explanations = options.explain.map { ($0, result.explanations[$0] ?? []) }
-        return Outcome(plan: plan, explanations: explanations)
+        var reconcileInput = ReconcileInput(
+            config: config, users: users, invalidRecords: invalid, targets: targets, snapshotComplete: info.complete,
+            explain: options.explain)
+        reconcileInput.explainDetails = explainDetails
+        reconcileInput.targetIndexes = snapshot.indexes
+        let result = Reconciler.reconcile(reconcileInput)
+        retiring.keep(reconcileInput, users, prepared, snapshot, normalization)
+        return ReconciledStage(
+            result: result, diagnostics: diagnostics + result.diagnostics, sourceRecords: users.count,
+            snapshotInfo: info, inputMembers: inputMembers)
     }
+
+    private static func count(_ value: Int) -> JSONValue { .int(Int64(value)) }
 
     static func readExport(
         _ path: String, _ projection: AttributeProjection, _ normalization: Normalization, deleted: Bool,
-        explainer: ImportExplanation?, into users: inout [DesiredUser], explainDetails: inout [RecordOrigin: [String]]
+        explainer: ImportExplanation?, into users: inout [DesiredUser], explainDetails: inout [RecordOrigin: [String]],
+        resolvedAssignees: inout Int
     ) throws -> ReadSummary {
         var collected: [DesiredUser] = []
         var details: [RecordOrigin: [String]] = [:]
+        var resolved = 0
+        var hint = -1
         let context = ReadContext(path: path, projection: projection) { record in
-            collected.append(normalization.normalize(record, fromDeletedExport: deleted))
+            let (user, hasUserAssignment) = normalization.normalizeNotingAssignment(
+                record, fromDeletedExport: deleted, hint: &hint)
+            collected.append(user)
+            if hasUserAssignment, !deleted { resolved += 1 }
             if let explainer, explainer.concerns(record) {
                 details[record.origin] = explainer.lines(for: record, fromDeletedExport: deleted)
             }
         }
         let summary = try ExportReader.read(path: path, context: context)
-        users += collected
+        if users.isEmpty { swap(&users, &collected) } else { users += collected }
+        resolvedAssignees += resolved
         explainDetails.merge(details) { first, _ in first }
         return summary
     }
 
-    static func fileInput(_ summary: ReadSummary) throws -> JSONValue {
+    static func fileInput(_ summary: ReadSummary, sha256: String) throws -> JSONValue {
         .object([
-            ("path", .string(summary.path)), ("sha256", .string(try SHA256Digest.hex(ofFile: summary.path))),
+            ("path", .string(summary.path)), ("sha256", .string(sha256)),
             ("format", .string(summary.format.description)), ("records", .int(Int64(summary.records))),
             ("invalid", .int(Int64(summary.invalid))),
         ])
     }
 
-    static func hashedInput(_ path: String, _ extra: [(String, JSONValue)]) throws -> JSONValue {
-        .object([("path", .string(path)), ("sha256", .string(try SHA256Digest.hex(ofFile: path)))] + extra)
+    static func hashedInput(_ path: String, sha256: String, _ extra: [(String, JSONValue)]) throws -> JSONValue {
+        .object([("path", .string(path)), ("sha256", .string(sha256))] + extra)
     }
 
     /// SPEC §6: too many invalid records → no plan.

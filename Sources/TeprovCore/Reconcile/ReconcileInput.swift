@@ -25,6 +25,8 @@ public struct ReconcileInput: Sendable {
     public var explain: [String]
     /// `--explain` lines of the import and scope steps (raw values, each scoping check), per record origin.
     public var explainDetails: [RecordOrigin: [String]] = [:]
+    /// `targets` already indexed (built while the exports were read); built by the reconciler when `nil`.
+    var targetIndexes: TargetIndexes?
 
     public init(
         config: TeprovConfig, users: [DesiredUser], invalidRecords: [InvalidRecord], targets: [TargetUser],

@@ -41,11 +41,12 @@ extension ReconcileRun {
             )
             return
         }
-        let changes = desired.values.compactMap { value -> AttributeChange? in
-            guard let new = value.valueOnCreate else { return nil }
-            return AttributeChange(attribute: value.target.description, old: .null, new: new.jsonValue)
+        var changes: [AttributeChange] = []
+        for slot in slots.targets.indices {
+            guard let new = desired.valueOnCreate(at: slot) else { continue }
+            changes.append(AttributeChange(attribute: slots.targetTexts[slot], old: .null, new: new.jsonValue))
         }
-        let newUserName = desired.values.first { $0.target.attribute == "userName" }?.valueOnCreate?.scalarText
+        let newUserName = slots.userNameSlot.flatMap { desired.valueOnCreate(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
             changes: changes, request: requests.create(desired), precondition: nil)
@@ -58,15 +59,15 @@ extension ReconcileRun {
     func decideUpdate(_ user: Int, _ target: Int) {
         let desired = input.users[user]
         let current = targets[target]
-        var changed: [DesiredUser.MappedValue] = []
+        var changed: [Int] = []
         var changes: [AttributeChange] = []
-        for value in desired.values where value.apply == .always {
-            guard let new = value.value, !ignoredPaths.contains(value.target) else { continue }
-            let old = current.attributes[value.target]
-            if ValueComparison.equal(old, new, caseExact: value.caseExact) { continue }
-            changed.append(value)
+        for slot in slots.targets.indices where slots.compared[slot] {
+            guard let new = desired.value(at: slot) else { continue }
+            let old = slots.accessors[slot].value(of: current)
+            if ValueComparison.equal(old, new, caseExact: slots.caseExact[slot]) { continue }
+            changed.append(slot)
             changes.append(
-                AttributeChange(attribute: value.target.description, old: old?.jsonValue ?? .null, new: new.jsonValue))
+                AttributeChange(attribute: slots.targetTexts[slot], old: old?.jsonValue ?? .null, new: new.jsonValue))
         }
         if changed.isEmpty {
             summary.noop += 1
@@ -78,9 +79,9 @@ extension ReconcileRun {
             return
         }
         let reactivates =
-            changed.contains { $0.target.attribute == "active" && $0.value?.boolValue == true }
+            changed.contains { slots.isActive[$0] && desired.value(at: $0)?.boolValue == true }
             && !current.active
-        let touchesIdentity = changed.contains { $0.target.attribute == "userName" || $0.target == .workEmail }
+        let touchesIdentity = changed.contains { slots.isUserName[$0] || slots.isWorkEmail[$0] }
         var newIdentity: String?
         if touchesIdentity {
             let identityText = identity(of: user) ?? current.workEmail ?? current.userName
@@ -93,12 +94,13 @@ extension ReconcileRun {
             }
             newIdentity = identityText
         }
-        let newUserName = changed.first { $0.target.attribute == "userName" }?.value?.scalarText
+        let newUserName = changed.first { slots.isUserName[$0] }.flatMap { desired.value(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .update, reason: reactivates ? "Reactivated" : "AttributesChanged",
             source: sourceReference(user), target: targetReference(target), matchedBy: matchedBy[user],
             changes: changes,
-            request: requests.update(current, changed: changed), precondition: requests.precondition(current, desired))
+            request: requests.update(current, desired, changedSlots: changed),
+            precondition: requests.precondition(current, desired))
         pendingWrites.append(
             PendingWrite(
                 user: user, target: target, operation: operation, newUserName: newUserName, newIdentity: newIdentity))
@@ -141,7 +143,7 @@ extension ReconcileRun {
 
     /// Step 6: managed targets matched by no record are orphans (hard-deleted people).
     func decideOrphans() {
-        for target in targets.indices where claimedBy[target].isEmpty {
+        for target in targets.indices where claimedBy.isEmpty(target) {
             guard managed[target] else {
                 summary.unmanaged += 1
                 continue
@@ -216,19 +218,25 @@ extension ReconcileRun {
     /// Creates and updates whose userName or identity email another (not deleted) target holds are skipped.
     func settlePendingWrites() {
         for pending in pendingWrites {
-            func heldByOther(_ index: [String: [Int]], _ value: String?) -> Int? {
+            func heldByOther(_ index: TextIndex, _ value: String?, keyOf: (Int) -> String?) -> Int? {
                 guard let value else { return nil }
-                return index[ValueComparison.folded(value)]?.first {
-                    $0 != pending.target && !deletedTargets.contains($0)
+                var candidate = index.first(value, keyOf: keyOf)
+                while let target = candidate {
+                    if target != pending.target, !deletedTargets.contains(target) { return target }
+                    candidate = index.next(after: target)
                 }
+                return nil
             }
-            if let other = heldByOther(byUserName, pending.newUserName) {
+            let targets = self.targets
+            if let other = heldByOther(indexes.byUserName, pending.newUserName, keyOf: { targets[$0].userName }) {
                 skip(
                     pending.user, target: pending.target, "UserNameConflict",
                     "userName \(pending.newUserName ?? "") is held by target \(targets[other].id)")
                 continue
             }
-            if let other = heldByOther(byIdentityEmail, pending.newIdentity) {
+            if let other = heldByOther(
+                indexes.byIdentityEmail, pending.newIdentity, keyOf: { targets[$0].workEmail ?? targets[$0].userName })
+            {
                 skip(
                     pending.user, target: pending.target, "EmailConflict",
                     "e-mail \(pending.newIdentity ?? "") is the identity of target \(targets[other].id)")

@@ -1,17 +1,21 @@
 extension ReconcileRun {
-    /// The value of a matching attribute for a user, as text.
-    func matchingValue(_ user: Int, _ matcher: AttributeMapping) -> String? {
-        input.users[user].value(for: matcher.target)?.scalarText
+    var matchers: [AttributeMapping] { slots.matchers }
+
+    /// The value of the matching attribute at `position` in `matchers` for a user, as text.
+    @inline(__always)
+    func matchingValue(_ user: Int, _ position: Int) -> String? {
+        guard let slot = slots.matcherSlots[position] else { return nil }
+        return input.users[user].value(at: slot)?.scalarText
     }
 
     /// The identity ThousandEyes will see: the work email if mapped and non-null, else the userName.
     func identity(of user: Int, onCreate: Bool = false) -> String? {
-        let desired = input.users[user]
-        let email = desired.values.first(where: { $0.target == .workEmail })
-        let emailValue = onCreate ? email?.valueOnCreate : email?.value
-        if let text = emailValue?.scalarText { return text }
-        let userName = desired.values.first(where: { $0.target.attribute == "userName" })
-        return (onCreate ? userName?.valueOnCreate : userName?.value)?.scalarText
+        func text(_ slot: Int?) -> String? {
+            guard let slot else { return nil }
+            return (onCreate ? input.users[user].valueOnCreate(at: slot) : input.users[user].value(at: slot))?
+                .scalarText
+        }
+        return text(slots.workEmailSlot) ?? text(slots.userNameSlot)
     }
 
     /// SPEC §6 safety: an invalid record protects the targets its raw values name; one with none turns orphan
@@ -36,12 +40,14 @@ extension ReconcileRun {
 
     /// SPEC §6: a record present in both `--users` and `--deleted` is taken from `--users`, with a warning.
     func dropDeletedDuplicatesOfUsers() {
-        var liveIds: Set<String> = []
-        for user in input.users where !user.fromDeletedExport {
-            if let id = user.sourceId { liveIds.insert(ValueComparison.folded(id)) }
+        let users = input.users
+        guard users.contains(where: \.fromDeletedExport) else { return }
+        var liveIds = TextIndex(capacity: users.count, ignoringCase: true)
+        for index in users.indices where !users[index].fromDeletedExport {
+            if let id = users[index].sourceId { liveIds.insert(index, key: id) { users[$0].sourceId } }
         }
-        for (index, user) in input.users.enumerated() where user.fromDeletedExport {
-            guard let id = user.sourceId, liveIds.contains(ValueComparison.folded(id)) else { continue }
+        for (index, user) in users.enumerated() where user.fromDeletedExport {
+            guard let id = user.sourceId, liveIds.first(id, keyOf: { users[$0].sourceId }) != nil else { continue }
             skippedUsers[index] = true
             diagnostics.append(
                 Diagnostic(
@@ -54,7 +60,7 @@ extension ReconcileRun {
     /// Step 1: no value for any matching attribute → `ImportSkipped`.
     func skipRecordsWithoutMatchingValues() {
         for user in input.users.indices where !skippedUsers[user] {
-            guard matchers.allSatisfy({ matchingValue(user, $0) == nil }) else { continue }
+            guard matchers.indices.allSatisfy({ matchingValue(user, $0) == nil }) else { continue }
             let raw = input.users[user].rawMatchingValues
             if raw.isEmpty { sourceIncomplete = true }
             protect(values: raw)
@@ -68,13 +74,8 @@ extension ReconcileRun {
     /// Step 2: records sharing a matching value or identity email are merged (different files, same id,
     /// identical values) or all skipped `DuplicateSourceEntries`.
     func skipDuplicateSources() {
-        /// A matching value (by matcher position) or, with `kind == -1`, an identity e-mail.
-        struct SharedKey: Hashable {
-            var kind: Int
-            var value: String
-        }
-        var keyOwners: [SharedKey: Int] = [:]
-        var parent = Array(input.users.indices)
+        let users = input.users
+        var parent = Array(users.indices)
         func root(_ node: Int) -> Int {
             var node = node
             while parent[node] != node {
@@ -83,41 +84,47 @@ extension ReconcileRun {
             }
             return node
         }
-        for user in input.users.indices where !skippedUsers[user] {
-            var keys: [SharedKey] = []
-            for (position, matcher) in matchers.enumerated() {
-                guard let value = matchingValue(user, matcher) else { continue }
-                keys.append(
-                    SharedKey(
-                        kind: position,
-                        value: matcher.target.attribute == "userName" ? ValueComparison.folded(value) : value))
+        var joined = false
+        /// Joins `user` with the first earlier user holding the same key in `index`, if any.
+        func join(_ user: Int, _ index: inout TextIndex, _ key: String, keyOf: (Int) -> String?) {
+            guard let owner = index.insert(user, key: key, keyOf: keyOf) else { return }
+            let (a, b) = (root(owner), root(user))
+            if a != b { parent[max(a, b)] = min(a, b) }
+            joined = true
+        }
+        // One index per matching attribute (userName ignoring case), and one for the identity e-mail.
+        var matcherIndexes = matchers.indices.map {
+            TextIndex(capacity: users.count, ignoringCase: slots.matcherIsUserName[$0])
+        }
+        var identities = TextIndex(capacity: users.count, ignoringCase: true)
+        for user in users.indices where !skippedUsers[user] {
+            for position in matchers.indices {
+                guard let value = matchingValue(user, position) else { continue }
+                join(user, &matcherIndexes[position], value) { self.matchingValue($0, position) }
             }
             if let identity = identity(of: user) {
-                keys.append(SharedKey(kind: -1, value: ValueComparison.folded(identity)))
-            }
-            for key in keys {
-                if let owner = keyOwners[key] {
-                    let (a, b) = (root(owner), root(user))
-                    if a != b { parent[max(a, b)] = min(a, b) }
-                } else {
-                    keyOwners[key] = user
-                }
+                join(user, &identities, identity) { self.identity(of: $0) }
             }
         }
+        guard joined else { return }
+        // Groups in reading order of their first record.
         var groups: [Int: [Int]] = [:]
-        for user in input.users.indices where !skippedUsers[user] { groups[root(user), default: []].append(user) }
-        for members in groups.values where members.count > 1 {
-            let sorted = members.sorted()
+        for user in users.indices where !skippedUsers[user] && root(user) != user {
+            groups[root(user), default: []].append(user)
+        }
+        for first in groups.keys.sorted() {
+            guard let others = groups[first] else { continue }
+            let sorted = [first] + others
             if canMerge(sorted) {
                 for other in sorted.dropFirst() {
                     skippedUsers[other] = true
-                    trace(user: other, "import: merged with the same person in \(input.users[sorted[0]].origin.file)")
+                    trace(user: other, "import: merged with the same person in \(users[sorted[0]].origin.file)")
                 }
                 continue
             }
-            let places = sorted.map { "\(input.users[$0].origin.file):\(input.users[$0].origin.line)" }
+            let places = sorted.map { "\(users[$0].origin.file):\(users[$0].origin.line)" }
             for user in sorted {
-                protect(values: input.users[user].rawMatchingValues)
+                protect(values: users[user].rawMatchingValues)
                 skip(
                     user, target: nil, "DuplicateSourceEntries",
                     "records at \(places.joined(separator: ", ")) share a matching value or identity email")
@@ -132,7 +139,7 @@ extension ReconcileRun {
         var files: Set<String> = []
         for member in members {
             let user = input.users[member]
-            guard files.insert(user.origin.file).inserted, user.sourceId == id, user.values == first.values else {
+            guard files.insert(user.origin.file).inserted, user.sourceId == id, user.hasSameValues(as: first) else {
                 return false
             }
         }
@@ -141,27 +148,33 @@ extension ReconcileRun {
 
     /// Step 4: matching attributes in precedence order; the first that finds exactly one target wins.
     func matchUsers() {
-        let externalIdMapped = config.mappings.contains { $0.target.attribute == "externalId" }
+        let externalIdMapped = slots.externalIdSlot != nil
+        let targets = self.targets
         for user in input.users.indices where !skippedUsers[user] {
-            for matcher in matchers {
-                guard let value = matchingValue(user, matcher) else { continue }
-                let isUserName = matcher.target.attribute == "userName"
-                let candidates =
-                    isUserName ? byUserName[ValueComparison.folded(value)] ?? [] : byExternalId[value] ?? []
-                trace(user: user, "match: \(matcher.target) = \(value) → \(candidates.count) target(s)")
-                if candidates.isEmpty { continue }
-                if candidates.count > 1 {
+            for position in matchers.indices {
+                guard let value = matchingValue(user, position) else { continue }
+                let isUserName = slots.matcherIsUserName[position]
+                let index = isUserName ? indexes.byUserName : indexes.byExternalId
+                let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
+                guard let target = index.first(value, keyOf: keyOf) else {
+                    trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 0 target(s)")
+                    continue
+                }
+                if index.next(after: target) != nil {
+                    let candidates = index.all(value, keyOf: keyOf)
+                    trace(
+                        user: user,
+                        "match: \(slots.matcherTexts[position]) = \(value) → \(candidates.count) target(s)")
                     protect(values: input.users[user].rawMatchingValues)
                     protectedTargets.formUnion(candidates)
                     skip(
                         user, target: candidates[0], "DuplicateTargetEntries",
-                        "\(candidates.count) targets have \(matcher.target) \(value)")
+                        "\(candidates.count) targets have \(slots.matcherTexts[position]) \(value)")
                     break
                 }
-                let target = candidates[0]
+                trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 1 target(s)")
                 if isUserName, externalIdMapped, let targetAnchor = targets[target].externalId {
-                    let ownAnchor = input.users[user].values.first { $0.target.attribute == "externalId" }?.value?
-                        .scalarText
+                    let ownAnchor = slots.externalIdSlot.flatMap { input.users[user].value(at: $0)?.scalarText }
                     if ownAnchor != targetAnchor {
                         protect(values: input.users[user].rawMatchingValues)
                         protectedTargets.insert(target)
@@ -174,9 +187,9 @@ extension ReconcileRun {
                     }
                 }
                 matchedTarget[user] = target
-                matchedBy[user] = matcher.target.description
-                claimedBy[target].append(user)
-                trace(user: user, "match: matched target \(targets[target].id) by \(matcher.target)")
+                matchedBy[user] = slots.matcherTexts[position]
+                claimedBy.append(user, to: target)
+                trace(user: user, "match: matched target \(targets[target].id) by \(slots.matcherTexts[position])")
                 break
             }
         }
@@ -184,7 +197,7 @@ extension ReconcileRun {
 
     /// Two records claiming one target → both skip `DuplicateTargetEntries`.
     func skipContestedTargets() {
-        for target in targets.indices where claimedBy[target].count > 1 {
+        for target in claimedBy.contested {
             protectedTargets.insert(target)
             for user in claimedBy[target] {
                 matchedTarget[user] = nil

@@ -15,19 +15,17 @@ final class ReconcileRun {
     let input: ReconcileInput
     let config: TeprovConfig
     let targets: [TargetUser]
-    let matchers: [AttributeMapping]
+    /// Each mapping's facts by slot (the position of its value in `DesiredUser`: `input.users` are built
+    /// from `config.mappings`).
+    let slots: MappingSlots
     let requests: RequestBuilder
-    /// `compare.ignore` as paths: sent on create, never compared.
-    let ignoredPaths: Set<SCIMAttributePath>
 
     // Target indexes.
-    var managed: [Bool]
-    var byExternalId: [String: [Int]] = [:]
-    var byUserName: [String: [Int]] = [:]
-    var byIdentityEmail: [String: [Int]] = [:]
+    let indexes: TargetIndexes
+    var managed: [Bool] { indexes.managed }
 
     // Per-target state.
-    var claimedBy: [[Int]]
+    var claimedBy: TargetClaims
     var protectedTargets: Set<Int> = []
     var deletedTargets: Set<Int> = []
 
@@ -64,19 +62,23 @@ final class ReconcileRun {
         self.input = input
         self.config = input.config
         self.targets = input.targets
-        self.matchers = input.config.mappings.filter { $0.matchingPrecedence != nil }
-            .sorted { ($0.matchingPrecedence ?? 0) < ($1.matchingPrecedence ?? 0) }
-        self.requests = RequestBuilder(config: input.config)
-        self.ignoredPaths = Set(input.config.compareIgnore.compactMap { try? SCIMAttributePath(parsing: $0) })
-        self.managed = Array(repeating: false, count: input.targets.count)
-        self.claimedBy = Array(repeating: [], count: input.targets.count)
+        // `compare.ignore` as paths: sent on create, never compared.
+        let ignoredPaths = Set(input.config.compareIgnore.compactMap { try? SCIMAttributePath(parsing: $0) })
+        self.slots = MappingSlots(
+            config: input.config, ignoredPaths: ignoredPaths, snapshotLayout: input.targets.first?.store.layout)
+        self.requests = RequestBuilder(config: input.config, slots: slots)
+        if let indexes = input.targetIndexes, indexes.count == input.targets.count {
+            self.indexes = indexes
+        } else {
+            self.indexes = TargetIndexes(targets: input.targets, externalIdPattern: input.config.externalIdPattern)
+        }
+        self.claimedBy = TargetClaims(targets: input.targets.count)
         self.skippedUsers = Array(repeating: false, count: input.users.count)
         self.matchedTarget = Array(repeating: nil, count: input.users.count)
         self.matchedBy = Array(repeating: nil, count: input.users.count)
     }
 
     func run() {
-        indexTargets()
         setUpExplain()
         protectFromInvalidRecords()
         dropDeletedDuplicatesOfUsers()
@@ -115,22 +117,6 @@ final class ReconcileRun {
     }
 
     // MARK: targets
-
-    func indexTargets() {
-        let ownership = OwnershipRule(pattern: config.externalIdPattern)
-        for (index, target) in targets.enumerated() {
-            if let externalId = target.externalId {
-                byExternalId[externalId, default: []].append(index)
-                managed[index] = ownership.isManaged(externalId)
-            }
-            if let userName = target.userName {
-                byUserName[ValueComparison.folded(userName), default: []].append(index)
-            }
-            if let identity = target.workEmail ?? target.userName {
-                byIdentityEmail[ValueComparison.folded(identity), default: []].append(index)
-            }
-        }
-    }
 
     func isProtected(_ target: Int) -> Bool {
         if protectedTargets.contains(target) { return true }

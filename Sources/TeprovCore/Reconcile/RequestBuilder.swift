@@ -8,38 +8,49 @@ struct RequestBuilder {
     static let userSchema = "urn:ietf:params:scim:schemas:core:2.0:User"
     static let patchSchema = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
 
-    init(config: TeprovConfig) {
+    /// `comparedPaths` in the fingerprint's canonical member order, with their keys already written.
+    private let fingerprintMembers: [FingerprintMember]
+
+    /// Each mapping's target and target text, by slot.
+    private let slotTargets: [SCIMAttributePath]
+    private let slotTargetTexts: [String]
+
+    init(config: TeprovConfig, slots: MappingSlots) {
+        slotTargets = slots.targets
+        slotTargetTexts = slots.targetTexts
         patchStyle = config.patchStyle
         updateMethod = config.updateMethod
         comparedPaths = config.mappings.filter {
             $0.apply == .always && !config.compareIgnore.contains($0.target.description)
         }
         .map(\.target)
+        fingerprintMembers = Self.fingerprintMembers(comparedPaths)
     }
 
     /// `POST /Users` with every non-null mapped attribute, `active: true`, and typed multi-valued entries.
     func create(_ user: DesiredUser) -> PlanRequest {
         var resource = SCIMResourceBuilder()
-        for value in user.values {
-            guard let new = value.valueOnCreate else { continue }
-            resource.set(value.target, new.jsonValue)
+        for slot in slotTargets.indices {
+            guard let new = user.valueOnCreate(at: slot) else { continue }
+            resource.set(slotTargets[slot], new.jsonValue)
         }
         resource.set(SCIMAttributePath.active, .bool(true))
         return PlanRequest(method: "POST", path: "/Users", body: resource.resource(schemas: [Self.userSchema]))
     }
 
     /// `PATCH` with one replace per changed attribute (or `PUT` of the whole resource for `updateMethod: put`).
-    func update(_ target: TargetUser, changed: [DesiredUser.MappedValue]) -> PlanRequest {
+    /// - Parameter changedSlots: the slots of `user` whose values differ from the target's.
+    func update(_ target: TargetUser, _ user: DesiredUser, changedSlots: [Int]) -> PlanRequest {
         if updateMethod == .put {
-            return put(target, changed: changed.map { ($0.target, $0.value?.jsonValue ?? .null) })
+            return put(target, changed: changedSlots.map { (slotTargets[$0], user.value(at: $0)?.jsonValue ?? .null) })
         }
         var operations: [JSONValue] = []
-        for value in changed {
-            guard let new = value.value else { continue }
-            if value.target == .workEmail, !target.hasTypedWorkEmail {
+        for slot in changedSlots {
+            guard let new = user.value(at: slot) else { continue }
+            if slotTargets[slot] == .workEmail, !target.hasTypedWorkEmail {
                 operations.append(replace("emails", emailsArray(target, newWork: new.jsonValue)))
             } else {
-                operations.append(replace(value.target.description, typed(new.jsonValue)))
+                operations.append(replace(slotTargetTexts[slot], typed(new.jsonValue)))
             }
         }
         return patch(target, operations)
@@ -56,23 +67,50 @@ struct RequestBuilder {
 
     /// `meta.version` when the snapshot has one, and the fingerprint of the compared attributes.
     func precondition(_ target: TargetUser, _ user: DesiredUser?) -> Precondition {
-        Precondition(version: target.version, fingerprint: Self.fingerprint(target, paths: comparedPaths))
+        Precondition(version: target.version, fingerprint: Self.fingerprint(target, members: fingerprintMembers))
     }
 
     /// `sha256:` of the canonical JSON `{path: value-or-null}` of the target's compared attributes.
     static func fingerprint(_ target: TargetUser, paths: [SCIMAttributePath]) -> String {
-        var members: [(String, JSONValue)] = []
-        for path in paths {
-            let value: JSONValue
-            if path == .active {
-                value = .bool(target.active)
-            } else {
-                value = target.attributes[path]?.jsonValue ?? .null
-            }
-            members.append((path.description, value))
+        fingerprint(target, members: fingerprintMembers(paths))
+    }
+
+    /// One member of the fingerprint object: its key as canonical JSON text (`"displayName":`) and its path.
+    struct FingerprintMember {
+        let keyText: [UInt8]
+        let path: SCIMAttributePath
+    }
+
+    /// The members in RFC 8785 order (keys sorted by UTF-16 code units), as `JSONValue.write` sorts them.
+    static func fingerprintMembers(_ paths: [SCIMAttributePath]) -> [FingerprintMember] {
+        paths.map { ($0.description, $0) }.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }.map {
+            var keyText: [UInt8] = []
+            JSONValue.writeString($0.0, into: &keyText)
+            keyText.append(UInt8(ascii: ":"))
+            return FingerprintMember(keyText: keyText, path: $0.1)
         }
+    }
+
+    /// The canonical JSON of the object written member by member, as `JSONValue.object(...).write(style:
+    /// .canonical)` would write it, then hashed.
+    static func fingerprint(_ target: TargetUser, members: [FingerprintMember]) -> String {
         var bytes: [UInt8] = []
-        JSONValue.object(members).write(into: &bytes, style: .canonical)
+        bytes.reserveCapacity(256)
+        bytes.append(UInt8(ascii: "{"))
+        for (position, member) in members.enumerated() {
+            if position > 0 { bytes.append(UInt8(ascii: ",")) }
+            bytes.append(contentsOf: member.keyText)
+            if member.path == .active {
+                bytes.append(contentsOf: (target.active ? "true" : "false").utf8)
+            } else {
+                switch target.attributes[member.path] {
+                case nil: bytes.append(contentsOf: "null".utf8)
+                case .string(let text)?: JSONValue.writeString(text, into: &bytes)
+                case let value?: value.jsonValue.write(into: &bytes, style: .canonical)
+                }
+            }
+        }
+        bytes.append(UInt8(ascii: "}"))
         return "sha256:" + SHA256Digest.hex(of: bytes)
     }
 

@@ -21,7 +21,9 @@ struct SCIMResourceBuilder {
         } else if let type = path.typeFilter, let sub = path.subAttribute {
             var entries: [JSONValue] = []
             if case .array(let existing)? = member(path.attribute) { entries = existing }
-            if let index = entries.firstIndex(where: { Self.string($0, "type")?.lowercased() == type.lowercased() }) {
+            if let index = entries.firstIndex(where: {
+                Self.string($0, "type").map { Self.sameName($0, type) } ?? false
+            }) {
                 entries[index] = Self.setting(entries[index], sub, value)
             } else {
                 var entry: [(String, JSONValue)] = [("type", .string(type)), (sub, value)]
@@ -45,11 +47,11 @@ struct SCIMResourceBuilder {
     }
 
     private func member(_ key: String) -> JSONValue? {
-        members.first { $0.0.lowercased() == key.lowercased() }?.1
+        members.first { Self.sameName($0.0, key) }?.1
     }
 
     private mutating func setMember(_ key: String, _ value: JSONValue) {
-        if let index = members.firstIndex(where: { $0.0.lowercased() == key.lowercased() }) {
+        if let index = members.firstIndex(where: { Self.sameName($0.0, key) }) {
             members[index] = (members[index].0, value)
         } else {
             members.append((key, value))
@@ -62,7 +64,7 @@ struct SCIMResourceBuilder {
 
     private static func setting(_ object: JSONValue, _ key: String, _ value: JSONValue) -> JSONValue {
         guard case .object(var fields) = object else { return .object([(key, value)]) }
-        if let index = fields.firstIndex(where: { $0.0.lowercased() == key.lowercased() }) {
+        if let index = fields.firstIndex(where: { sameName($0.0, key) }) {
             fields[index] = (fields[index].0, value)
         } else {
             fields.append((key, value))
@@ -72,9 +74,15 @@ struct SCIMResourceBuilder {
 
     private static func string(_ object: JSONValue, _ key: String) -> String? {
         guard case .object(let fields) = object,
-            case .string(let text)? = fields.first(where: { $0.0.lowercased() == key.lowercased() })?.1
+            case .string(let text)? = fields.first(where: { sameName($0.0, key) })?.1
         else { return nil }
         return text
+    }
+
+    /// `lhs.lowercased() == rhs.lowercased()`, without allocating for ASCII names.
+    @inline(__always)
+    private static func sameName(_ lhs: String, _ rhs: String) -> Bool {
+        ValueComparison.textEqual(lhs, rhs, caseExact: false)
     }
 
     private static func isPrimary(_ object: JSONValue) -> Bool {

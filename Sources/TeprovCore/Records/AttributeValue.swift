@@ -53,10 +53,43 @@ extension Double {
 public enum BooleanText {
     /// Parses `true/false`, `True/False`, `TRUE/FALSE`; anything else is `nil`.
     public static func parse(_ text: String) -> Bool? {
+        // Only 4- and 5-byte text can be a spelling; no other UTF-8 text is canonically equivalent to
+        // these ASCII letters, so comparing bytes is `==`.
+        let utf8 = text.utf8
+        guard utf8.count == 4 || utf8.count == 5 else { return nil }
+        if let parsed = utf8.withContiguousStorageIfAvailable({ parse($0) }) { return parsed }
         switch text {
         case "true", "True", "TRUE": return true
         case "false", "False", "FALSE": return false
         default: return nil
         }
     }
+
+    /// `parse(_:)` for text given as UTF-8 bytes (readers decide before making a `String`).
+    @inline(__always)
+    static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool? {
+        guard let base = bytes.baseAddress else { return nil }
+        switch bytes.count {
+        case 4:
+            let word = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self))
+            return word == trueLower || word == trueCapitalized || word == trueUpper ? true : nil
+        case 5:
+            let word = UInt32(littleEndian: UnsafeRawPointer(base).loadUnaligned(as: UInt32.self))
+            switch base[4] {
+            case UInt8(ascii: "e"): return word == falsLower || word == falsCapitalized ? false : nil
+            case UInt8(ascii: "E"): return word == falsUpper ? false : nil
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    // The first four bytes of each spelling, as a little-endian load of them gives.
+    private static let trueLower: UInt32 = 0x6575_7274  // "true"
+    private static let trueCapitalized: UInt32 = 0x6575_7254  // "True"
+    private static let trueUpper: UInt32 = 0x4555_5254  // "TRUE"
+    private static let falsLower: UInt32 = 0x736C_6166  // "fals"
+    private static let falsCapitalized: UInt32 = 0x736C_6146  // "Fals"
+    private static let falsUpper: UInt32 = 0x534C_4146  // "FALS"
 }

@@ -1,6 +1,9 @@
 /// The normalize-and-scope stage (SPEC §3, §4): from source records to desired users with their
 /// scope decisions, using the config and the directory inputs.
-public struct Normalization: Sendable {
+///
+/// A class: it is shared by every record of a read, and copying its tables per record cost more than
+/// the scoping itself.
+public final class Normalization: Sendable {
     public let config: TeprovConfig
     public let scope: ScopeEvaluator
     public let builder: DesiredUserBuilder
@@ -11,11 +14,16 @@ public struct Normalization: Sendable {
     ///   - inputs: assignments, roles and groups; `inputs.assignments == nil` means none were given.
     /// - Throws: `TeprovError(.usage)` for scope `assigned` without assignments; `.input` for a group
     ///   assignment whose group has no members listing.
-    public init(config: TeprovConfig, inputs: DirectoryInputs) throws {
-        self.config = config
+    public convenience init(config: TeprovConfig, inputs: DirectoryInputs) throws {
         let entitlements = try inputs.assignments.map { _ in
             try EntitlementIndex(inputs: inputs, skipDefaultAccess: config.skipDefaultAccess)
         }
+        try self.init(config: config, entitlements: entitlements)
+    }
+
+    /// - Parameter entitlements: the index of the assignments, `nil` when none were given.
+    init(config: TeprovConfig, entitlements: EntitlementIndex?) throws {
+        self.config = config
         self.entitlements = entitlements
         self.scope = try ScopeEvaluator(mode: config.scope, filters: config.scopingFilters, entitlements: entitlements)
         self.builder = DesiredUserBuilder(mappings: config.mappings)
@@ -28,11 +36,34 @@ public struct Normalization: Sendable {
 
     /// Scopes and maps one record.
     public func normalize(_ record: SourceRecord, fromDeletedExport: Bool) -> DesiredUser {
+        var hint = -2
+        return normalizeNotingAssignment(record, fromDeletedExport: fromDeletedExport, hint: &hint).user
+    }
+
+    /// Scopes and maps one record; also tells whether a `User` assignment names it directly (for the
+    /// "different identifiers" check), from the entitlement look-up scoping made anyway.
+    /// - Parameter hint: the entitlement look-up's hint, kept by the caller across a file's records.
+    func normalizeNotingAssignment(_ record: SourceRecord, fromDeletedExport: Bool, hint: inout Int) -> (
+        user: DesiredUser, hasUserAssignment: Bool
+    ) {
         var diagnostics: [Diagnostic] = []
-        let decision = scope.decide(record, fromDeletedExport: fromDeletedExport, diagnostics: &diagnostics)
-        var user = builder.build(record, scope: decision, fromDeletedExport: fromDeletedExport)
-        if !diagnostics.isEmpty { user.diagnostics.insert(contentsOf: diagnostics, at: 0) }
-        return user
+        let (decision, entitlement) = scope.decideNotingEntitlement(
+            record, fromDeletedExport: fromDeletedExport, diagnostics: &diagnostics, hint: &hint)
+        let user = builder.build(
+            record, scope: decision, fromDeletedExport: fromDeletedExport, diagnostics: diagnostics)
+        return (user, entitlement?.hasUserAssignment == true)
+    }
+
+    /// What `normalize` says about a record without building the desired user: its scope decision, its
+    /// diagnostics (scoping, then mapping) and whether a `User` assignment names it directly.
+    func scopeOnly(_ record: SourceRecord, fromDeletedExport: Bool, hint: inout Int) -> (
+        decision: ScopeDecision, diagnostics: [Diagnostic], hasUserAssignment: Bool
+    ) {
+        var diagnostics: [Diagnostic] = []
+        let (decision, entitlement) = scope.decideNotingEntitlement(
+            record, fromDeletedExport: fromDeletedExport, diagnostics: &diagnostics, hint: &hint)
+        builder.diagnose(record, scope: decision, into: &diagnostics)
+        return (decision, diagnostics, entitlement?.hasUserAssignment == true)
     }
 }
 

@@ -61,24 +61,43 @@ public struct ScopeEvaluator: Sendable {
     public func decide(_ record: SourceRecord, fromDeletedExport: Bool, diagnostics: inout [Diagnostic])
         -> ScopeDecision
     {
-        let entitlement =
-            record[Self.idKey]?.scalarText.map { entitlements?.entitlement(forUserId: $0) }
-            ?? nil
-        let roles = entitlement?.roleValues ?? []
-        if Self.isSoftDeleted(record, fromDeletedExport: fromDeletedExport) {
-            return ScopeDecision(reason: .sourceSoftDeleted, roleValues: roles)
+        var hint = -2
+        return decideNotingEntitlement(
+            record, fromDeletedExport: fromDeletedExport, diagnostics: &diagnostics, hint: &hint
+        ).decision
+    }
+
+    /// `decide`, also giving the entitlement found for the record's id (`nil` without assignments or id).
+    /// - Parameter hint: the entitlement look-up's hint (see `EntitlementIndex.entitlement(forUserId:hint:)`).
+    func decideNotingEntitlement(
+        _ record: SourceRecord, fromDeletedExport: Bool, diagnostics: inout [Diagnostic], hint: inout Int
+    ) -> (decision: ScopeDecision, entitlement: EntitlementIndex.Entitlement?) {
+        let (id, deleted, enabled) = record.fields.withUnsafeBufferPointer { fields in
+            (
+                ExpressionEvaluator.recordValue(Self.idKey, in: fields),
+                ExpressionEvaluator.recordValue(Self.deletedDateTimeKey, in: fields),
+                ExpressionEvaluator.recordValue(Self.accountEnabledKey, in: fields)
+            )
         }
-        if record[Self.accountEnabledKey]?.boolValue == false {
-            return ScopeDecision(reason: .sourceDisabled, roleValues: roles)
+        var entitlement: EntitlementIndex.Entitlement?
+        if let entitlements, let text = id?.scalarText {
+            entitlement = entitlements.entitlement(forUserId: text, hint: &hint)
+        }
+        let roles = entitlement?.roleValues ?? []
+        if fromDeletedExport || deleted != nil {
+            return (ScopeDecision(reason: .sourceSoftDeleted, roleValues: roles), entitlement)
+        }
+        if enabled?.boolValue == false {
+            return (ScopeDecision(reason: .sourceDisabled, roleValues: roles), entitlement)
         }
         if mode == .assigned, entitlement?.isEntitled != true {
             let reason: OutOfScopeReason = entitlement?.hasDefaultAccess == true ? .defaultAccessOnly : .unassigned
-            return ScopeDecision(reason: reason, roleValues: roles)
+            return (ScopeDecision(reason: reason, roleValues: roles), entitlement)
         }
         if !filters.isEmpty, !filters.passes(Self.scopingView(of: record), diagnostics: &diagnostics) {
-            return ScopeDecision(reason: .scopingFilter, roleValues: roles)
+            return (ScopeDecision(reason: .scopingFilter, roleValues: roles), entitlement)
         }
-        return ScopeDecision(reason: nil, roleValues: roles)
+        return (ScopeDecision(reason: nil, roleValues: roles), entitlement)
     }
 
     /// The record as scoping filters see it: a guest UPN as `alias@domain` (SPEC §4).

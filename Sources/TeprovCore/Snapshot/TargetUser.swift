@@ -148,6 +148,13 @@ public struct TargetUser: Sendable {
         }
     }
 
+    /// `true` once something was changed after reading (the changes win over the shared store).
+    var isEdited: Bool { !edits.isEmpty }
+
+    /// The stored value of `slot` of the store's layout, ignoring edits (see `TargetAttributeAccessor`).
+    @inline(__always)
+    func storedValue(slot: Int) -> AttributeValue? { store.value(row: Int(row), slot: slot) }
+
     /// The values the target holds, looked up by path without building a dictionary:
     /// `user.attributes[path]` is `value(for: path)`; `attributes.dictionary` lists the requested ones.
     public var attributes: TargetAttributes { TargetAttributes(user: self) }

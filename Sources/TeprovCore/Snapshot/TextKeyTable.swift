@@ -1,7 +1,7 @@
 /// Finds repeated keys (ids, userNames) among a million users without building a million-entry
 /// `Dictionary<String, Int>`: an open-addressing table of user indices, each tagged with 32 bits of
 /// its key's hash so that keys are compared only when the tags agree.
-struct TextKeyTable {
+struct TextKeyTable: Sendable {
     /// 0 = empty; otherwise the hash tag in the high 32 bits and `index + 1` in the low 32 bits.
     private var slots: [UInt64]
     private let mask: Int
@@ -29,6 +29,23 @@ struct TextKeyTable {
             if slot >> 32 == tag {
                 let earlier = Int(slot & 0xFFFF_FFFF) &- 1
                 if isSameKey(earlier) { return earlier }
+            }
+            position = (position &+ 1) & mask
+        }
+    }
+
+    /// The index stored under a key with `hash`, if any.
+    /// - Parameter isSameKey: whether the key of a stored index (with the same hash tag) equals the one sought.
+    @inline(__always)
+    func find(hash: UInt64, isSameKey: (Int) -> Bool) -> Int? {
+        let tag = hash >> 32
+        var position = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let slot = slots[position]
+            if slot == 0 { return nil }
+            if slot >> 32 == tag {
+                let stored = Int(slot & 0xFFFF_FFFF) &- 1
+                if isSameKey(stored) { return stored }
             }
             position = (position &+ 1) & mask
         }

@@ -23,10 +23,70 @@ public enum TextNormalization {
         if highest < 0x80 {
             return String(decoding: trimmed, as: UTF8.self)
         }
-        guard let decoded = String(validating: trimmed, as: UTF8.self) else { throw InvalidUTF8() }
-        // Unicode blanks (NBSP, U+2003, ...) at either end, or scalars that may compose, need the full path.
-        if base[start] < 0x80, base[end &- 1] < 0x80, !mayNeedComposition(trimmed) { return decoded }
-        return normalize(decoded)
+        return try nonASCIIValue(trimmed)
+    }
+
+    /// `value(_:)` for text with a non-ASCII byte, already trimmed of ASCII blanks: validated, trimmed of
+    /// Unicode blanks (NBSP, U+2003, ...) on the bytes, and composed only when a scalar may compose.
+    static func nonASCIIValue(_ bytes: UnsafeBufferPointer<UInt8>) throws(InvalidUTF8) -> String? {
+        guard UTF8Validation.isValid(bytes) else { throw InvalidUTF8() }
+        guard let base = bytes.baseAddress else { return nil }
+        var start = 0
+        var end = bytes.count
+        while start < end {
+            let width = leadingBlankWidth(base, from: start, to: end)
+            if width == 0 { break }
+            start &+= width
+        }
+        while end > start {
+            let width = trailingBlankWidth(base, from: start, to: end)
+            if width == 0 { break }
+            end &-= width
+        }
+        if start == end { return nil }
+        let trimmed = UnsafeBufferPointer(start: base + start, count: end &- start)
+        let decoded = String(decoding: trimmed, as: UTF8.self)
+        if !mayNeedComposition(trimmed) { return decoded }
+        return decoded.precomposedStringWithCanonicalMapping
+    }
+
+    /// The byte length of the White_Space scalar starting at `start` (0: none). Unicode's White_Space
+    /// set is U+0009–U+000D, U+0020, U+0085, U+00A0, U+1680, U+2000–U+200A, U+2028, U+2029, U+202F,
+    /// U+205F and U+3000; the bytes are valid UTF-8.
+    @inline(__always)
+    static func leadingBlankWidth(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        let lead = base[start]
+        if lead < 0x80 { return isASCIISpace(lead) ? 1 : 0 }
+        if lead == 0xC2 { return start &+ 1 < end && isTwoByteBlank(base[start &+ 1]) ? 2 : 0 }
+        guard lead >= 0xE1, lead <= 0xE3, start &+ 2 < end else { return 0 }
+        return isThreeByteBlank(lead, base[start &+ 1], base[start &+ 2]) ? 3 : 0
+    }
+
+    /// The byte length of the White_Space scalar ending just before `end` (0: none).
+    @inline(__always)
+    static func trailingBlankWidth(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+        let last = base[end &- 1]
+        if last < 0x80 { return isASCIISpace(last) ? 1 : 0 }
+        // 0xC2 and 0xE1...0xE3 are lead bytes, never continuation bytes: a match is a whole scalar.
+        if end &- 2 >= start, base[end &- 2] == 0xC2, isTwoByteBlank(last) { return 2 }
+        if end &- 3 >= start, isThreeByteBlank(base[end &- 3], base[end &- 2], last) { return 3 }
+        return 0
+    }
+
+    /// U+0085 and U+00A0 after their 0xC2 lead byte.
+    @inline(__always)
+    private static func isTwoByteBlank(_ trail: UInt8) -> Bool { trail == 0x85 || trail == 0xA0 }
+
+    /// U+1680, U+2000–U+200A, U+2028, U+2029, U+202F, U+205F, U+3000.
+    @inline(__always)
+    private static func isThreeByteBlank(_ lead: UInt8, _ second: UInt8, _ third: UInt8) -> Bool {
+        switch (lead, second) {
+        case (0xE1, 0x9A): return third == 0x80
+        case (0xE2, 0x80): return third <= 0x8A || third == 0xA8 || third == 0xA9 || third == 0xAF
+        case (0xE2, 0x81): return third == 0x9F
+        case (0xE3, 0x80): return third == 0x80
+        default: return false
+        }
     }
 
     /// `false` when every scalar is below U+0300: no combining marks, nothing composes, already NFC.

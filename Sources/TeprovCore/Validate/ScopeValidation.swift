@@ -16,6 +16,8 @@ public struct ScopeValidation: Sendable {
         private var diagnostics: [Diagnostic]
         /// Records named directly by a `User` assignment (for the "different identifiers" warning).
         private var resolvedAssignees = 0
+        /// Where the last record's entitlement was found (the next record's is usually just after it).
+        private var entitlementHint = -1
 
         /// Loads the config (defaults when `configPath` is nil) and, when exports will be scoped, the directory inputs.
         /// - Parameter scopeOverride: `--scope`, which wins over the config's `scope`.
@@ -28,8 +30,8 @@ public struct ScopeValidation: Sendable {
             self.config = config
             assignmentsFile = directory.assignments
             if scopesExports {
-                let inputs = try directory.load()
-                normalization = try Normalization(config: config, inputs: inputs)
+                let (inputs, _, entitlements) = try directory.loadIndexed(skipDefaultAccess: config.skipDefaultAccess)
+                normalization = try Normalization(config: config, entitlements: entitlements)
                 diagnostics = inputs.diagnostics
             } else {
                 normalization = nil
@@ -43,15 +45,12 @@ public struct ScopeValidation: Sendable {
         /// Scopes and maps one record.
         public func add(_ record: SourceRecord, fromDeletedExport: Bool) {
             guard let normalization else { return }
-            let user = normalization.normalize(record, fromDeletedExport: fromDeletedExport)
-            counts.add(user.scope)
+            // What `normalize` would say, without building the desired user nobody reads here.
+            let outcome = normalization.scopeOnly(record, fromDeletedExport: fromDeletedExport, hint: &entitlementHint)
+            counts.add(outcome.decision)
             if !fromDeletedExport {
-                diagnostics += user.diagnostics
-                if let id = user.sourceId,
-                    normalization.entitlements?.entitlement(forUserId: id).hasUserAssignment == true
-                {
-                    resolvedAssignees += 1
-                }
+                diagnostics += outcome.diagnostics
+                if outcome.hasUserAssignment { resolvedAssignees += 1 }
             }
         }
 
