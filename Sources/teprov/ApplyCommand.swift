@@ -132,7 +132,7 @@ struct ApplyCommand: AsyncParsableCommand {
         var httpTarget: HTTPSCIMTarget?
         var offlineTarget: OfflineSCIMTarget?
         let host: String
-        if let offline {
+        if offline != nil {
             let snapshot = try Self.plannedSnapshot(loaded.plan, planPath: plan)
             let made = try OfflineSCIMTarget(snapshotPath: snapshot.path, expectedSHA256: snapshot.sha256)
             offlineTarget = made

@@ -50,10 +50,12 @@ struct PlanCommand: AsyncParsableCommand {
         options.explain = explain
         options.allowEmptySource = allowEmptySource
         options.allowIncompleteSnapshot = allowIncompleteSnapshot
-        let outcome: PlanPipeline.Outcome
+        // The digest is computed while the file is written: one serialization of the plan, not two.
+        options.seal = false
+        var outcome: PlanPipeline.Outcome
         do {
             outcome = try PlanPipeline.run(options)
-            try PlanFile.write(outcome.plan, to: out)
+            outcome.plan = try PlanFile.writeSealing(outcome.plan, to: out)
         } catch let error as TeprovError {
             throw error.exit()
         }

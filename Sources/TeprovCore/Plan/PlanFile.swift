@@ -7,7 +7,13 @@ public enum PlanFile {
     /// Writes `plan` (pretty JSON, members in canonical order) to `path` through a temporary file and a
     /// rename, fsync'ed.
     public static func write(_ plan: Plan, to path: String) throws {
-        try AtomicFile.write(Array(plan.jsonValue().serialized(style: .pretty).utf8), to: path)
+        try PlanFileWriter.write(plan, to: path)
+    }
+
+    /// Computes `plan`'s digest while writing it to `path` (as `write` would write the sealed plan), in one
+    /// serialization pass; returns the sealed plan. For a plan built with `PlanPipeline.Options.seal` off.
+    public static func writeSealing(_ plan: Plan, to path: String) throws -> Plan {
+        try PlanFileWriter.writeSealing(plan, to: path)
     }
 
     /// A plan read from disk, with the outcome of the digest check.
@@ -71,24 +77,44 @@ public enum PlanFile {
 /// Writes files atomically: a temporary file beside the target, fsync, rename, fsync of the directory.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
+        try write(to: path) { fd in
+            var offset = 0
+            let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
+                guard let base = buffer.baseAddress else { return nil }
+                while offset < buffer.count {
+                    let written = Glibc.write(fd, base + offset, buffer.count - offset)
+                    if written < 0 {
+                        if errno == EINTR { continue }
+                        return errno
+                    }
+                    offset += written
+                }
+                return nil
+            }
+            if let failure { throw PlanFileWriteError(code: failure) }
+        }
+    }
+
+    /// Creates a temporary file beside `path`, lets `body` write it, then fsyncs it, renames it over
+    /// `path` and fsyncs the directory; on any failure the temporary file is removed and `path` is left
+    /// as it was.
+    static func write(to path: String, _ body: (Int32) throws -> Void) throws {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else {
             throw TeprovError(
                 .io, "cannot be written (\(String(cString: strerror(errno)))); check the directory", file: path)
         }
-        var offset = 0
-        let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
-            guard let base = buffer.baseAddress else { return fsync(fd) == 0 ? nil : errno }
-            while offset < buffer.count {
-                let written = Glibc.write(fd, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return fsync(fd) == 0 ? nil : errno
+        var failure: Int32?
+        do {
+            try body(fd)
+            if fsync(fd) != 0 { failure = errno }
+        } catch let error as PlanFileWriteError {
+            failure = error.code
+        } catch {
+            close(fd)
+            unlink(temporary)
+            throw error
         }
         close(fd)
         if let failure {

@@ -13,6 +13,9 @@ public struct PlanPipeline: Sendable {
         public var explain: [String] = []
         public var allowEmptySource = false
         public var allowIncompleteSnapshot = false
+        /// Compute the digest (`Plan.sealed()`); off when the caller seals while writing the file
+        /// (`PlanFile.writeSealing`), which serializes the plan once instead of twice.
+        public var seal = true
         /// `createdAt`; tests pass a fixed time.
         public var now = Date()
 
@@ -68,10 +71,9 @@ public struct PlanPipeline: Sendable {
         let plan = Plan(
             createdAt: Self.timestamp(options.now), targetURL: stage.snapshotInfo.source,
             snapshotCapturedAt: stage.snapshotInfo.capturedAt, inputs: .object(stage.inputMembers), summary: summary,
-            safety: safety, operations: operations, skipped: result.skipped, diagnostics: diagnostics
-        ).sealed()
+            safety: safety, operations: operations, skipped: result.skipped, diagnostics: diagnostics)
         let explanations = options.explain.map { ($0, result.explanations[$0] ?? []) }
-        return Outcome(plan: plan, explanations: explanations)
+        return Outcome(plan: options.seal ? plan.sealed() : plan, explanations: explanations)
     }
 
     /// What the read-and-reconcile stage hands to the assembly of the plan.

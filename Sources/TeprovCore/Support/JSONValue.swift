@@ -93,8 +93,8 @@ public enum JSONValue: Sendable, Hashable {
                 return
             }
             let ordered: [(String, JSONValue)]
-            if case .canonical = style {
-                ordered = members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
+            if case .canonical = style, !JSONValue.isInCanonicalOrder(members) {
+                ordered = JSONValue.canonicallySorted(members)
             } else {
                 ordered = members
             }
@@ -110,6 +110,22 @@ public enum JSONValue: Sendable, Hashable {
             newline(&output, style: style, depth: depth)
             output.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// `true` when the member names are in RFC 8785 order (UTF-16 code units), which `Plan.jsonValue`
+    /// and most documents teprov builds already are: checking is cheaper than sorting.
+    static func isInCanonicalOrder(_ members: [(String, JSONValue)]) -> Bool {
+        guard members.count > 1 else { return true }
+        for index in 1..<members.count
+        where !members[index - 1].0.utf16.lexicographicallyPrecedes(members[index].0.utf16) {
+            return false
+        }
+        return true
+    }
+
+    /// The members sorted by name in RFC 8785 order (UTF-16 code units).
+    static func canonicallySorted(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
+        members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
     }
 
     private func newline(_ output: inout [UInt8], style: Style, depth: Int) {

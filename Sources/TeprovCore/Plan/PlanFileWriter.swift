@@ -1,0 +1,228 @@
+import Crypto
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writes a plan file in one serialization pass (SPEC §7 "Plan file"): the pretty JSON goes to the
+/// temporary file through a 1 MiB buffer while the same text without its whitespace and without the
+/// `digest` member, which is the plan's canonical (RFC 8785) form, is hashed. When sealing, the digest
+/// is then written into the 64 hex digits left for it, and the file is fsync'ed and renamed into place.
+///
+/// The bytes are those of `plan.jsonValue().serialized(style: .pretty)` for the sealed plan (members
+/// are in canonical order at every level; an object that is not is sorted for both texts), and the
+/// digest is `plan.computeDigest()`; `PlanFileWriterTests` holds both to that.
+struct PlanFileWriter {
+    private let descriptor: Int32
+    private var pretty: [UInt8] = []
+    private var flushed = 0
+    private var canonical: [UInt8] = []
+    private var hasher = SHA256()
+    private let hashing: Bool
+    /// Where the digest's 64 hex digits start in the file, once written.
+    private var digestOffset: Int?
+    private var failure: Int32?
+    private static let bufferSize = 1 << 20
+
+    private init(descriptor: Int32, hashing: Bool) {
+        self.descriptor = descriptor
+        self.hashing = hashing
+        pretty.reserveCapacity(Self.bufferSize + 4096)
+        if hashing { canonical.reserveCapacity(Self.bufferSize + 4096) }
+    }
+
+    /// The long arrays of a plan, turned into JSON one element at a time while they are written, so the
+    /// document's tree never holds every operation at once.
+    private var lazyArrays: [String: (count: Int, element: (Int) -> JSONValue)] = [:]
+
+    /// The plan's document without its long arrays (written from `lazyArrays`).
+    private mutating func prepare(_ plan: Plan) -> JSONValue {
+        lazyArrays = [
+            "operations": (plan.operations.count, { plan.operations[$0].jsonValue }),
+            "skipped": (plan.skipped.count, { plan.skipped[$0].jsonValue }),
+            "diagnostics": (plan.diagnostics.count, { plan.diagnostics[$0].planJSONValue }),
+        ]
+        var shell = plan
+        shell.operations = []
+        shell.skipped = []
+        shell.diagnostics = []
+        return shell.jsonValue(includeDigest: true)
+    }
+
+    /// Seals `plan` (computes its digest) while writing it to `path` atomically; returns the sealed plan.
+    static func writeSealing(_ plan: Plan, to path: String) throws -> Plan {
+        var placeholder = plan
+        placeholder.digest = "sha256:" + String(repeating: "0", count: 64)
+        var sealed = plan
+        try AtomicFile.write(to: path) { descriptor in
+            var writer = PlanFileWriter(descriptor: descriptor, hashing: true)
+            let document = writer.prepare(placeholder)
+            try writer.writeDocument(document)
+            let hex = SHA256Digest.hexString(writer.hasher.finalize())
+            guard let offset = writer.digestOffset else { throw writer.ioError(EINVAL) }
+            let written = Array(hex.utf8).withUnsafeBytes { pwrite(descriptor, $0.baseAddress, 64, off_t(offset)) }
+            guard written == 64 else { throw writer.ioError(written < 0 ? errno : EIO) }
+            sealed.digest = "sha256:" + hex
+        }
+        return sealed
+    }
+
+    /// Writes `plan` as it is (its recorded digest included) to `path` atomically.
+    static func write(_ plan: Plan, to path: String) throws {
+        try AtomicFile.write(to: path) { descriptor in
+            var writer = PlanFileWriter(descriptor: descriptor, hashing: false)
+            let document = writer.prepare(plan)
+            try writer.writeDocument(document)
+        }
+    }
+
+    private func ioError(_ code: Int32) -> PlanFileWriteError { PlanFileWriteError(code: code) }
+
+    private mutating func writeDocument(_ document: JSONValue) throws {
+        write(document, depth: 0, topLevel: true)
+        pretty.append(0x0A)
+        flushPretty()
+        if hashing, !canonical.isEmpty { hasher.update(data: canonical) }
+        if let failure { throw ioError(failure) }
+    }
+
+    private mutating func write(_ value: JSONValue, depth: Int, topLevel: Bool = false) {
+        switch value {
+        case .array(let values):
+            writeArray(count: values.count, depth: depth) { values[$0] }
+        case .object(let members):
+            if members.isEmpty {
+                emit("{}")
+                return
+            }
+            let ordered = JSONValue.isInCanonicalOrder(members) ? members : JSONValue.canonicallySorted(members)
+            emit(UInt8(ascii: "{"))
+            var hashedMembers = 0
+            for (position, (key, member)) in ordered.enumerated() {
+                // The top-level `digest` member is in the file only: the digest covers the rest.
+                let isDigest = topLevel && key == "digest"
+                if position > 0 {
+                    prettyOnly(UInt8(ascii: ","))
+                    if !isDigest && hashedMembers > 0 { canonicalOnly(UInt8(ascii: ",")) }
+                }
+                newline(depth + 1)
+                if isDigest {
+                    prettyOnly(Array("\"digest\": ".utf8))
+                    if case .string(let digest) = member, digest.hasPrefix("sha256:") {
+                        prettyOnly(Array("\"sha256:".utf8))
+                        digestOffset = flushed + pretty.count
+                        prettyOnly(Array(digest.utf8.dropFirst("sha256:".utf8.count)))
+                        prettyOnly(UInt8(ascii: "\""))
+                    } else {
+                        var text: [UInt8] = []
+                        member.write(into: &text, style: .pretty, depth: depth + 1)
+                        prettyOnly(text)
+                    }
+                    continue
+                }
+                hashedMembers += 1
+                writeString(key)
+                emit(UInt8(ascii: ":"))
+                prettyOnly(0x20)
+                if topLevel, let lazy = lazyArrays[key] {
+                    writeArray(count: lazy.count, depth: depth + 1, element: lazy.element)
+                } else {
+                    write(member, depth: depth + 1)
+                }
+            }
+            newline(depth)
+            emit(UInt8(ascii: "}"))
+        case .string(let text):
+            writeString(text)
+        default:
+            // Numbers, booleans and null: short, and written by the shared serializer.
+            var bytes: [UInt8] = []
+            value.write(into: &bytes, style: .canonical)
+            emit(bytes)
+        }
+        if pretty.count >= Self.bufferSize { flushPretty() }
+        if hashing, canonical.count >= Self.bufferSize {
+            hasher.update(data: canonical)
+            canonical.removeAll(keepingCapacity: true)
+        }
+    }
+
+    private mutating func writeArray(count: Int, depth: Int, element: (Int) -> JSONValue) {
+        if count == 0 {
+            emit("[]")
+            return
+        }
+        emit(UInt8(ascii: "["))
+        for position in 0..<count {
+            if position > 0 { emit(UInt8(ascii: ",")) }
+            newline(depth + 1)
+            write(element(position), depth: depth + 1)
+        }
+        newline(depth)
+        emit(UInt8(ascii: "]"))
+    }
+
+    private mutating func writeString(_ text: String) {
+        let start = pretty.count
+        JSONValue.writeString(text, into: &pretty)
+        if hashing { canonical.append(contentsOf: pretty[start...]) }
+    }
+
+    private mutating func emit(_ byte: UInt8) {
+        pretty.append(byte)
+        if hashing { canonical.append(byte) }
+    }
+
+    private mutating func emit(_ text: StaticString) {
+        text.withUTF8Buffer { bytes in
+            pretty.append(contentsOf: bytes)
+            if hashing { canonical.append(contentsOf: bytes) }
+        }
+    }
+
+    private mutating func emit(_ bytes: [UInt8]) {
+        pretty.append(contentsOf: bytes)
+        if hashing { canonical.append(contentsOf: bytes) }
+    }
+
+    private mutating func prettyOnly(_ byte: UInt8) { pretty.append(byte) }
+    private mutating func prettyOnly(_ bytes: [UInt8]) { pretty.append(contentsOf: bytes) }
+
+    private mutating func canonicalOnly(_ byte: UInt8) {
+        if hashing { canonical.append(byte) }
+    }
+
+    private mutating func newline(_ depth: Int) {
+        pretty.append(0x0A)
+        for _ in 0..<(depth * 2) { pretty.append(0x20) }
+    }
+
+    private mutating func flushPretty() {
+        guard failure == nil else {
+            pretty.removeAll(keepingCapacity: true)
+            return
+        }
+        let count = pretty.count
+        let error: Int32? = pretty.withUnsafeBytes { buffer in
+            guard let base = buffer.baseAddress else { return nil }
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                offset += written
+            }
+            return nil
+        }
+        if let error { failure = error }
+        flushed += count
+        pretty.removeAll(keepingCapacity: true)
+    }
+}
+
+/// A write to the plan's temporary file failed (`AtomicFile` turns it into a `TeprovError`).
+struct PlanFileWriteError: Error {
+    var code: Int32
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import TeprovCore
+
+/// `PlanFile.writeSealing` serializes a plan once, hashing its canonical form on the way: the file and
+/// the digest must be exactly what sealing first and writing the pretty JSON after gave.
+@Suite struct PlanFileWriterTests {
+    static func temporaryPath() throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teprov-writer-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        return directory.appendingPathComponent("plan.json").path
+    }
+
+    /// What the two-pass writer produced: `sealed()`, then the pretty serialization.
+    static func twoPass(_ plan: Plan) -> (digest: String, bytes: [UInt8]) {
+        let sealed = plan.sealed()
+        return (sealed.digest, Array(sealed.jsonValue().serialized(style: .pretty).utf8))
+    }
+
+    static func check(_ plan: Plan, _ comment: Comment) throws {
+        var unsealed = plan
+        unsealed.digest = ""
+        let expected = twoPass(unsealed)
+        let path = try temporaryPath()
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+
+        let sealed = try PlanFile.writeSealing(unsealed, to: path)
+        #expect(sealed.digest == expected.digest, comment)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected.bytes, comment)
+        let loaded = try PlanFile.load(path: path)
+        #expect(loaded.digestVerified, comment)
+        #expect(loaded.plan.digest == expected.digest, comment)
+
+        try PlanFile.write(sealed, to: path)
+        #expect(Array(try Data(contentsOf: URL(fileURLWithPath: path))) == expected.bytes, comment)
+        #expect(!FileManager.default.fileExists(atPath: path + ".tmp-\(getpid())"))
+    }
+
+    @Test(arguments: PlanScenario.all)
+    func sealingWhileWritingEqualsSealingThenWriting(_ scenario: PlanScenario) throws {
+        if try scenario.expectedError() != nil { return }
+        try Self.check(try PlanPipeline.run(try scenario.options()).plan, "\(scenario.name)")
+    }
+
+    /// Objects built out of canonical order (here a change's e-mail object) are sorted for both texts:
+    /// the digest still covers the canonical form, and the file still streams.
+    @Test func anObjectOutOfCanonicalOrderIsSortedInTheFileAndTheDigest() throws {
+        var plan = PlanRendererTestPlans.sample()
+        plan.digest = ""
+        let path = try Self.temporaryPath()
+        let sealed = try PlanFile.writeSealing(plan, to: path)
+        #expect(sealed.digest == plan.computeDigest())
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let primary = try #require(text.range(of: "\"primary\": true"))
+        let type = try #require(text.range(of: "\"type\": \"work\""))
+        #expect(primary.lowerBound < type.lowerBound)
+        let loaded = try PlanFile.load(path: path)
+        #expect(loaded.digestVerified)
+        #expect(loaded.wasStreamed)
+    }
+
+    @Test func anUnwritableDirectoryIsAnIOErrorAndLeavesNothing() throws {
+        let path = try Self.temporaryPath()
+        let missing = (path as NSString).deletingLastPathComponent + "/absent/plan.json"
+        let error = try #require(throws: TeprovError.self) {
+            try PlanFile.writeSealing(PlanRendererTestPlans.sample(), to: missing)
+        }
+        #expect(error.exitCode == TeprovError(.io, "x").exitCode)
+        #expect(error.description.contains("absent/plan.json"))
+    }
+}
