@@ -250,14 +250,15 @@ struct TestServersTests {
         #expect(Self.int(stats["connections"]) == 1)
     }
 
-    @Test func rateLimitHeadersCountDownToA429UntilTheReset() async throws {
+    /// Synchronous, like `aHangingRequestDoesNotBlockOthers`, so that its sleeps end on time.
+    @Test func rateLimitHeadersCountDownToA429UntilTheReset() throws {
         let stub = try FaultServerProcess.start(upstream: nil, arguments: ["--rate-limit", "5", "--rate-window", "2"])
         defer { stub.stop() }
         // Windows are aligned on multiples of 2 s in epoch time: start each burst just after a window
         // starts; should it still straddle a boundary (a very slow machine), repeat it.
         for _ in 0..<3 {
             let now = Date().timeIntervalSince1970
-            try await Task.sleep(for: .seconds((now / 2).rounded(.up) * 2 - now + 0.02))
+            Thread.sleep(forTimeInterval: (now / 2).rounded(.up) * 2 - now + 0.02)
             try stub.reset()
             let burst = try (0..<6).map { _ in try TestHTTP.send("GET", stub.baseURL + "/Users") }
             let resets = Set(burst.compactMap { $0.header("X-Organization-Rate-Limit-Reset") })
@@ -269,7 +270,7 @@ struct TestServersTests {
             let date = try #require(burst[5].header("Date").flatMap(Self.httpDate))
             #expect(reset - date.timeIntervalSince1970 >= 0 && reset - date.timeIntervalSince1970 <= 2)
 
-            try await Task.sleep(for: .seconds(max(reset - Date().timeIntervalSince1970, 0) + 0.05))
+            Thread.sleep(forTimeInterval: max(reset - Date().timeIntervalSince1970, 0) + 0.05)
             let afterReset = try TestHTTP.send("GET", stub.baseURL + "/Users")
             #expect(afterReset.status == 200)
             #expect(afterReset.header("X-Organization-Rate-Limit-Remaining") == "4")
@@ -279,7 +280,7 @@ struct TestServersTests {
         Issue.record("three bursts of 6 requests each straddled a 2-second rate window")
     }
 
-    @Test func competitorSpendsItsShareOfTheBucket() async throws {
+    @Test func competitorSpendsItsShareOfTheBucket() throws {
         let stub = try FaultServerProcess.start(
             upstream: nil, arguments: ["--rate-limit", "8", "--rate-window", "2", "--competitor-share", "0.25"])
         defer { stub.stop() }
@@ -287,7 +288,7 @@ struct TestServersTests {
         var stats = try stub.stats()
         let deadline = Date().addingTimeInterval(3.5)
         while Self.int(stats["competitorTokens"]) ?? 0 < 2, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(100))
+            Thread.sleep(forTimeInterval: 0.1)
             stats = try stub.stats()
         }
         #expect(Self.int(stats["competitorTokens"]) ?? 0 >= 2)
@@ -295,7 +296,9 @@ struct TestServersTests {
         #expect(Self.int(stats["requests"]) == 0)
     }
 
-    @Test func aHangingRequestDoesNotBlockOthers() async throws {
+    /// Synchronous on purpose: an async test's `Task.sleep` can wait tens of seconds for a thread of the
+    /// cooperative pool while blocking tests hold both of a 2-core machine's (31 s seen in CI).
+    @Test func aHangingRequestDoesNotBlockOthers() throws {
         let stub = try FaultServerProcess.start(upstream: nil)
         defer { stub.stop() }
         try stub.setRules(#"[{"match":{"path":"/Users/hang$"},"action":{"type":"hang","seconds":30}}]"#)
@@ -307,7 +310,7 @@ struct TestServersTests {
         // cannot let it finish before the second request arrives).
         let deadline = Date().addingTimeInterval(60)
         while Self.int(try stub.stats()["requests"]) == 0, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(20))
+            Thread.sleep(forTimeInterval: 0.02)
         }
         let held = Date().timeIntervalSince(started)
         #expect(try TestHTTP.send("GET", stub.baseURL + "/Users").status == 200)

@@ -63,7 +63,7 @@ public struct DirectoryInputPaths: Sendable {
         var diagnostics: [Diagnostic] = []
         // Graph's usual page first, quickly; anything else (or any problem) through the general reader.
         let fast = folded
-        if (try? GraphAssignmentPageReader.read(path: assignments) { fast.add($0) }) != true {
+        if (try? GraphAssignmentPageReader.readInBackground(path: assignments) { fast.add($0) }) != true {
             folded = folding()
             let general = folded
             diagnostics = try DirectoryInputReader.readAssignments(path: assignments) { general.add($0) }
