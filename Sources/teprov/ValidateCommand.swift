@@ -28,6 +28,10 @@ struct ValidateCommand: AsyncParsableCommand {
     @Flag(help: "Include every valid record's attributes in the output (json format).")
     var showRecords = false
 
+    /// For measuring (`bin/bench scope`): build each record's desired user as `plan` does. Same output.
+    @Flag(help: .hidden)
+    var buildDesiredUsers = false
+
     @Option(help: "Read only these attributes (comma-separated), as plan does for its config.")
     var attributes: String?
 
@@ -54,6 +58,7 @@ struct ValidateCommand: AsyncParsableCommand {
                 counter = try ScopeValidation.Counter(
                     configPath: directory.config, scopeOverride: directory.scope, directory: directory.paths,
                     scopesExports: !users.isEmpty)
+                counter?.buildsDesiredUsers = buildDesiredUsers
             } catch let error as TeprovError {
                 throw error.exit()
             }

@@ -40,6 +40,22 @@ import Testing
         #expect(scope["Unassigned"] as? Int == 5)
     }
 
+    /// The measuring flag builds every desired user as `plan` does; what validate reports stays the same.
+    @Test(arguments: ["users.csv", "users.json", "users.dsml.xml", "users.clixml.xml"])
+    func buildingDesiredUsersGivesTheSameOutput(export: String) throws {
+        let arguments = [
+            "validate", "--users", export, "--deleted", "deleted-users.json", "--config", "config.yaml",
+            "--assignments", "assignments.json", "--app-roles", "app-roles.json", "--group-members",
+            "group-members.csv", "--format", "json",
+        ]
+        let scoped = try CLIRunner.run(arguments, in: Self.samples)
+        let built = try CLIRunner.run(arguments + ["--build-desired-users"], in: Self.samples)
+        #expect(scoped.status == 0, "stderr: \(scoped.stderr)")
+        #expect(built.status == scoped.status)
+        #expect(built.stdout == scoped.stdout)
+        #expect(scoped.stdout.contains("\"inScope\""))
+    }
+
     @Test func badConfigNamesTheKeyAndLineAndExits4() throws {
         let directory = try makeTemporaryDirectory()
         let config = directory.appendingPathComponent("config.yaml")

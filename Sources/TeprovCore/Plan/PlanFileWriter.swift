@@ -33,14 +33,16 @@ struct PlanFileWriter {
 
     /// The long arrays of a plan, turned into JSON one element at a time while they are written, so the
     /// document's tree never holds every operation at once.
-    private var lazyArrays: [String: (count: Int, element: (Int) -> JSONValue)] = [:]
+    /// Operations are written field by field (`writeOperation`), the same text `PlanOperation.jsonValue`
+    /// serializes to, without building that tree.
+    private var lazyArrays: [String: (count: Int, element: (inout PlanFileWriter, Int, Int) -> Void)] = [:]
 
     /// The plan's document without its long arrays (written from `lazyArrays`).
     private mutating func prepare(_ plan: Plan) -> JSONValue {
         lazyArrays = [
-            "operations": (plan.operations.count, { plan.operations[$0].jsonValue }),
-            "skipped": (plan.skipped.count, { plan.skipped[$0].jsonValue }),
-            "diagnostics": (plan.diagnostics.count, { plan.diagnostics[$0].planJSONValue }),
+            "operations": (plan.operations.count, { $0.writeOperation(plan.operations[$1], depth: $2) }),
+            "skipped": (plan.skipped.count, { $0.write(plan.skipped[$1].jsonValue, depth: $2) }),
+            "diagnostics": (plan.diagnostics.count, { $0.write(plan.diagnostics[$1].planJSONValue, depth: $2) }),
         ]
         var shell = plan
         shell.operations = []
@@ -86,10 +88,10 @@ struct PlanFileWriter {
         if let failure { throw ioError(failure) }
     }
 
-    private mutating func write(_ value: JSONValue, depth: Int, topLevel: Bool = false) {
+    mutating func write(_ value: JSONValue, depth: Int, topLevel: Bool = false) {
         switch value {
         case .array(let values):
-            writeArray(count: values.count, depth: depth) { values[$0] }
+            writeList(count: values.count, depth: depth) { $0.write(values[$1], depth: $2) }
         case .object(let members):
             if members.isEmpty {
                 emit("{}")
@@ -125,7 +127,7 @@ struct PlanFileWriter {
                 emit(UInt8(ascii: ":"))
                 prettyOnly(0x20)
                 if topLevel, let lazy = lazyArrays[key] {
-                    writeArray(count: lazy.count, depth: depth + 1, element: lazy.element)
+                    writeList(count: lazy.count, depth: depth + 1, lazy.element)
                 } else {
                     write(member, depth: depth + 1)
                 }
@@ -140,6 +142,10 @@ struct PlanFileWriter {
             value.write(into: &bytes, style: .canonical)
             emit(bytes)
         }
+        flushIfFull()
+    }
+
+    private mutating func flushIfFull() {
         if pretty.count >= Self.bufferSize { flushPretty() }
         if hashing, canonical.count >= Self.bufferSize {
             hasher.update(data: canonical)
@@ -147,7 +153,10 @@ struct PlanFileWriter {
         }
     }
 
-    private mutating func writeArray(count: Int, depth: Int, element: (Int) -> JSONValue) {
+    /// An array of `count` elements at `depth`; `element(&self, index, elementDepth)` writes each one.
+    private mutating func writeList(
+        count: Int, depth: Int, _ element: (inout PlanFileWriter, Int, Int) -> Void
+    ) {
         if count == 0 {
             emit("[]")
             return
@@ -156,10 +165,114 @@ struct PlanFileWriter {
         for position in 0..<count {
             if position > 0 { emit(UInt8(ascii: ",")) }
             newline(depth + 1)
-            write(element(position), depth: depth + 1)
+            element(&self, position, depth + 1)
         }
         newline(depth)
         emit(UInt8(ascii: "]"))
+    }
+
+    // MARK: - Operations, field by field (members in canonical order, as `PlanOperation.jsonValue`)
+
+    /// Starts a member of an object at `depth` (the object's own depth): comma, line break, name.
+    private mutating func member(_ name: StaticString, _ first: inout Bool, depth: Int) {
+        if !first { emit(UInt8(ascii: ",")) }
+        first = false
+        newline(depth + 1)
+        emit(UInt8(ascii: "\""))
+        emit(name)
+        emit("\":")
+        prettyOnly(0x20)
+    }
+
+    private mutating func endObject(depth: Int) {
+        newline(depth)
+        emit(UInt8(ascii: "}"))
+    }
+
+    private mutating func writeStringOrNull(_ text: String?) {
+        if let text { writeString(text) } else { emit("null") }
+    }
+
+    private mutating func writeInteger(_ number: Int) {
+        emit(Array(String(number).utf8))
+    }
+
+    mutating func writeOperation(_ operation: PlanOperation, depth: Int) {
+        emit(UInt8(ascii: "{"))
+        var first = true
+        member("action", &first, depth: depth)
+        writeString(operation.action.rawValue)
+        member("changes", &first, depth: depth)
+        writeList(count: operation.changes.count, depth: depth + 1) { writer, index, changeDepth in
+            let change = operation.changes[index]
+            writer.emit(UInt8(ascii: "{"))
+            var first = true
+            writer.member("attribute", &first, depth: changeDepth)
+            writer.writeString(change.attribute)
+            writer.member("new", &first, depth: changeDepth)
+            writer.write(change.new, depth: changeDepth + 1)
+            writer.member("old", &first, depth: changeDepth)
+            writer.write(change.old, depth: changeDepth + 1)
+            writer.endObject(depth: changeDepth)
+        }
+        member("held", &first, depth: depth)
+        emit(operation.held ? "true" : "false")
+        member("id", &first, depth: depth)
+        writeString(operation.id)
+        if let matchedBy = operation.matchedBy {
+            member("matchedBy", &first, depth: depth)
+            writeString(matchedBy)
+        }
+        if let precondition = operation.precondition {
+            member("precondition", &first, depth: depth)
+            emit(UInt8(ascii: "{"))
+            var inner = true
+            member("fingerprint", &inner, depth: depth + 1)
+            writeString(precondition.fingerprint)
+            member("version", &inner, depth: depth + 1)
+            writeStringOrNull(precondition.version)
+            endObject(depth: depth + 1)
+        }
+        member("reason", &first, depth: depth)
+        writeString(operation.reason)
+        member("request", &first, depth: depth)
+        emit(UInt8(ascii: "{"))
+        var inner = true
+        if let body = operation.request.body {
+            member("body", &inner, depth: depth + 1)
+            write(body, depth: depth + 2)
+        }
+        member("method", &inner, depth: depth + 1)
+        writeString(operation.request.method)
+        member("path", &inner, depth: depth + 1)
+        writeString(operation.request.path)
+        endObject(depth: depth + 1)
+        if let source = operation.source {
+            member("source", &first, depth: depth)
+            emit(UInt8(ascii: "{"))
+            var inner = true
+            member("file", &inner, depth: depth + 1)
+            writeString(source.file)
+            member("id", &inner, depth: depth + 1)
+            writeStringOrNull(source.id)
+            member("line", &inner, depth: depth + 1)
+            writeInteger(source.line)
+            member("userPrincipalName", &inner, depth: depth + 1)
+            writeStringOrNull(source.userPrincipalName)
+            endObject(depth: depth + 1)
+        }
+        if let target = operation.target {
+            member("target", &first, depth: depth)
+            emit(UInt8(ascii: "{"))
+            var inner = true
+            member("id", &inner, depth: depth + 1)
+            writeString(target.id)
+            member("userName", &inner, depth: depth + 1)
+            writeStringOrNull(target.userName)
+            endObject(depth: depth + 1)
+        }
+        endObject(depth: depth)
+        flushIfFull()
     }
 
     private mutating func writeString(_ text: String) {

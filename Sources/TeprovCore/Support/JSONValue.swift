@@ -116,8 +116,7 @@ public enum JSONValue: Sendable, Hashable {
     /// and most documents teprov builds already are: checking is cheaper than sorting.
     static func isInCanonicalOrder(_ members: [(String, JSONValue)]) -> Bool {
         guard members.count > 1 else { return true }
-        for index in 1..<members.count
-        where !members[index - 1].0.utf16.lexicographicallyPrecedes(members[index].0.utf16) {
+        for index in 1..<members.count where !JSONKeyOrder.precedes(members[index - 1].0, members[index].0) {
             return false
         }
         return true
@@ -125,7 +124,7 @@ public enum JSONValue: Sendable, Hashable {
 
     /// The members sorted by name in RFC 8785 order (UTF-16 code units).
     static func canonicallySorted(_ members: [(String, JSONValue)]) -> [(String, JSONValue)] {
-        members.sorted { $0.0.utf16.lexicographicallyPrecedes($1.0.utf16) }
+        members.sorted { JSONKeyOrder.precedes($0.0, $1.0) }
     }
 
     private func newline(_ output: inout [UInt8], style: Style, depth: Int) {

@@ -18,6 +18,9 @@ public struct ScopeValidation: Sendable {
         private var resolvedAssignees = 0
         /// Where the last record's entitlement was found (the next record's is usually just after it).
         private var entitlementHint = -1
+        /// Build every record's desired user as `plan` does, instead of scoping and diagnosing the mappings
+        /// only: same counts and diagnostics, slower; `bin/bench scope` measures the full normalization so.
+        public var buildsDesiredUsers = false
 
         /// Loads the config (defaults when `configPath` is nil) and, when exports will be scoped, the directory inputs.
         /// - Parameter scopeOverride: `--scope`, which wins over the config's `scope`.
@@ -45,6 +48,16 @@ public struct ScopeValidation: Sendable {
         /// Scopes and maps one record.
         public func add(_ record: SourceRecord, fromDeletedExport: Bool) {
             guard let normalization else { return }
+            if buildsDesiredUsers {
+                let (user, hasUserAssignment) = normalization.normalizeNotingAssignment(
+                    record, fromDeletedExport: fromDeletedExport, hint: &entitlementHint)
+                counts.add(user.scope)
+                if !fromDeletedExport {
+                    diagnostics += user.diagnostics
+                    if hasUserAssignment { resolvedAssignees += 1 }
+                }
+                return
+            }
             // What `normalize` would say, without building the desired user nobody reads here.
             let outcome = normalization.scopeOnly(record, fromDeletedExport: fromDeletedExport, hint: &entitlementHint)
             counts.add(outcome.decision)
