@@ -8,9 +8,9 @@ public enum PlanSummaryText {
             "Plan: \(summary.create) to create, \(summary.update) to update, \(summary.disable) to disable, "
                 + "\(summary.delete) to delete; \(summary.noop) unchanged.")
         lines.append(
-            "Source: \(summary.sourceRecords) records (\(summary.invalid) invalid), \(summary.inScope) in scope, "
-                + "\(summary.outOfScope) out of scope and not in ThousandEyes; \(summary.unmanaged) unmanaged ThousandEyes users left alone."
-        )
+            "Source: \(counted(summary.sourceRecords, "record")) (\(summary.invalid) invalid), \(summary.inScope) in "
+                + "scope, \(summary.outOfScope) out of scope and not in ThousandEyes; "
+                + "\(counted(summary.unmanaged, "unmanaged ThousandEyes user")) left alone.")
         if !summary.skipped.isEmpty {
             lines.append(
                 "Skipped: "
@@ -18,7 +18,8 @@ public enum PlanSummaryText {
             )
         }
         lines.append(
-            "Estimated: \(summary.estimatedRequests) requests, \(summary.estimatedDuration) at 180 requests/min.")
+            "Estimated: \(counted(summary.estimatedRequests, "request")), \(summary.estimatedDuration) at 180 "
+                + "requests/min.")
         if summary.create > 0 {
             lines.append(
                 "Note: ThousandEyes gives new SCIM users the organisation's default SCIM role in all account groups "
@@ -30,5 +31,10 @@ public enum PlanSummaryText {
                     + "you review and pass --allow-deletes \(plan.digest) (or --skip-held to run the rest).")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// "1 record", "2 records".
+    static func counted(_ count: Int, _ noun: String) -> String {
+        "\(count) \(noun)\(count == 1 ? "" : "s")"
     }
 }
