@@ -16,19 +16,7 @@ enum StandardError {
 
 /// Writes every byte of `text` to a file descriptor (retrying short writes).
 func writeAll(_ descriptor: Int32, _ text: String) {
-    var bytes = Array(text.utf8)
-    var offset = 0
-    while offset < bytes.count {
-        let written = bytes.withUnsafeMutableBytes { buffer -> Int in
-            guard let base = buffer.baseAddress else { return 0 }
-            return Glibc.write(descriptor, base + offset, buffer.count - offset)
-        }
-        if written < 0 {
-            if errno == EINTR { continue }
-            return
-        }
-        offset += written
-    }
+    DescriptorWrite.all(Array(text.utf8), to: descriptor)
 }
 
 /// Writes a command's result to stdout.

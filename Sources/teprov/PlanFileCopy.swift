@@ -1,3 +1,5 @@
+import TeprovCore
+
 #if canImport(Glibc)
     import Glibc
 #endif
@@ -35,15 +37,7 @@ final class PlanFileCopy {
             if count < 0, errno == EINTR { continue }
             // A read error after the check: part of the file may be out already; stop like a closed pipe.
             guard count > 0 else { return true }
-            var offset = 0
-            while offset < count {
-                let written = write(1, buffer + offset, count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return true
-                }
-                offset += written
-            }
+            if DescriptorWrite.all(UnsafeRawBufferPointer(start: buffer, count: count), to: 1) != nil { return true }
         }
     }
 

@@ -151,20 +151,7 @@ final class JournalAppender: Sendable {
 
     private func writeAndSync(_ bytes: [UInt8], to descriptor: Int32) -> TeprovError? {
         guard descriptor >= 0 else { return closedError }
-        var failure: Int32?
-        bytes.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    return
-                }
-                offset += written
-            }
-        }
+        var failure = DescriptorWrite.all(bytes, to: descriptor)
         if failure == nil {
             while fsync(descriptor) != 0 {
                 if errno == EINTR { continue }

@@ -42,19 +42,7 @@ public final class ProvisioningLogWriter: Sendable {
         line.append(0x0A)
         let failure = descriptor.withLock { descriptor -> Int32? in
             guard descriptor >= 0 else { return EBADF }
-            return line.withUnsafeBytes { buffer -> Int32? in
-                guard let base = buffer.baseAddress else { return nil }
-                var offset = 0
-                while offset < buffer.count {
-                    let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += written
-                }
-                return nil
-            }
+            return DescriptorWrite.all(line, to: descriptor)
         }
         if let failure {
             throw TeprovError(

@@ -11,9 +11,8 @@ public enum DiffKey: String, Sendable, CaseIterable {
 /// `TextKeyTable`), so keys are compared only when the tags agree.
 struct DiffKeyIndex: Sendable {
     let key: DiffKey
-    /// 0 = empty; otherwise the hash tag in the high 32 bits and `index + 1` in the low 32 bits.
-    private var slots: [UInt64]
-    private let mask: Int
+    /// User indices by key hash.
+    private var table: TextKeyTable
     /// Each user's key hash, by user index.
     private(set) var hashes: [UInt64]
     /// Folded userNames of users whose userName is not plain, trimmed ASCII (user index → folded form).
@@ -23,17 +22,14 @@ struct DiffKeyIndex: Sendable {
     /// - Throws: `TeprovError(.input)` when two users share a key, or (for `.userName`) a user has none.
     init(_ snapshot: DiffSnapshot, key: DiffKey) throws {
         self.key = key
-        var size = 16
-        while size < snapshot.users.count * 2 { size <<= 1 }
-        slots = Array(repeating: 0, count: size)
-        mask = size - 1
+        table = TextKeyTable(expectedCount: snapshot.users.count)
         hashes = []
         hashes.reserveCapacity(snapshot.users.count)
         for index in snapshot.users.indices {
             let hash = try keyHash(ofUser: index, in: snapshot)
             hashes.append(hash)
             let folded = foldedNames
-            let earlier = insert(index, hash: hash) { other in
+            let earlier = table.insert(index, hash: hash) { other in
                 Self.sameKey(key, snapshot, folded, index, snapshot, folded, other)
             }
             if let earlier { throw duplicateError(snapshot, earlier, index) }
@@ -45,19 +41,8 @@ struct DiffKeyIndex: Sendable {
     func find(_ otherIndex: Int, of other: DiffSnapshot, keys otherKeys: DiffKeyIndex, in snapshot: DiffSnapshot)
         -> Int?
     {
-        let hash = otherKeys.hashes[otherIndex]
-        let tag = hash >> 32
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[position]
-            if slot == 0 { return nil }
-            if slot >> 32 == tag {
-                let candidate = Int(slot & 0xFFFF_FFFF) &- 1
-                if Self.sameKey(key, snapshot, foldedNames, candidate, other, otherKeys.foldedNames, otherIndex) {
-                    return candidate
-                }
-            }
-            position = (position &+ 1) & mask
+        table.find(hash: otherKeys.hashes[otherIndex]) { candidate in
+            Self.sameKey(key, snapshot, foldedNames, candidate, other, otherKeys.foldedNames, otherIndex)
         }
     }
 
@@ -120,25 +105,6 @@ struct DiffKeyIndex: Sendable {
     ) -> Bool {
         if var folded { return folded.withUTF8(body) }
         return snapshot.withBytes(snapshot.users[index].userName, ofUser: index, body) ?? false
-    }
-
-    // MARK: Table
-
-    private mutating func insert(_ index: Int, hash: UInt64, isSameKey: (Int) -> Bool) -> Int? {
-        let tag = hash >> 32
-        var position = Int(truncatingIfNeeded: hash) & mask
-        while true {
-            let slot = slots[position]
-            if slot == 0 {
-                slots[position] = tag << 32 | UInt64(index &+ 1)
-                return nil
-            }
-            if slot >> 32 == tag {
-                let earlier = Int(slot & 0xFFFF_FFFF) &- 1
-                if isSameKey(earlier) { return earlier }
-            }
-            position = (position &+ 1) & mask
-        }
     }
 
     private func duplicateError(_ snapshot: DiffSnapshot, _ earlier: Int, _ later: Int) -> TeprovError {

@@ -78,20 +78,7 @@ public enum PlanFile {
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String) throws {
         try write(to: path) { fd in
-            var offset = 0
-            let failure: Int32? = bytes.withUnsafeBytes { buffer -> Int32? in
-                guard let base = buffer.baseAddress else { return nil }
-                while offset < buffer.count {
-                    let written = Glibc.write(fd, base + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        return errno
-                    }
-                    offset += written
-                }
-                return nil
-            }
-            if let failure { throw PlanFileWriteError(code: failure) }
+            if let failure = DescriptorWrite.all(bytes, to: fd) { throw PlanFileWriteError(code: failure) }
         }
     }
 

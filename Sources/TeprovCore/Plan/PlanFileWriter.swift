@@ -316,20 +316,7 @@ struct PlanFileWriter {
             return
         }
         let count = pretty.count
-        let error: Int32? = pretty.withUnsafeBytes { buffer in
-            guard let base = buffer.baseAddress else { return nil }
-            var offset = 0
-            while offset < buffer.count {
-                let written = Glibc.write(descriptor, base + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return errno
-                }
-                offset += written
-            }
-            return nil
-        }
-        if let error { failure = error }
+        if let error = DescriptorWrite.all(pretty, to: descriptor) { failure = error }
         flushed += count
         pretty.removeAll(keepingCapacity: true)
     }
