@@ -69,15 +69,27 @@ public final class OfflineSCIMTarget: SCIMTarget {
     /// - Parameter source: the `source` URL to record; `nil` keeps the input snapshot's.
     /// - Throws: `TeprovError(.io)` when the file cannot be written.
     public func writeSnapshot(to path: String, source: String?) throws {
-        let bytes = snapshotBytes(source: source)
-        try AtomicFile.write(bytes, to: path)
+        let writer = snapshotWriter(source: source)
+        try AtomicFile.write(to: path) { descriptor in
+            try store.withLock { store in
+                try writer.write(of: &store) { chunk in
+                    if let failure = DescriptorWrite.all(chunk, to: descriptor) {
+                        throw PlanFileWriteError(code: failure)
+                    }
+                }
+            }
+        }
     }
 
     /// The text `writeSnapshot(to:source:)` writes.
     func snapshotBytes(source: String?) -> [UInt8] {
-        let capturedAt = UTCTimestamp.string(from: now())
-        let writer = OfflineSnapshotWriter(
-            capturedAt: capturedAt, source: source ?? snapshotInfo.source, complete: snapshotInfo.complete)
+        let writer = snapshotWriter(source: source)
         return store.withLock { writer.bytes(of: &$0) }
+    }
+
+    private func snapshotWriter(source: String?) -> OfflineSnapshotWriter {
+        OfflineSnapshotWriter(
+            capturedAt: UTCTimestamp.string(from: now()), source: source ?? snapshotInfo.source,
+            complete: snapshotInfo.complete)
     }
 }

@@ -83,6 +83,11 @@ enum GraphAssignmentPageReader {
         }
     }
 
+    /// What follows an assignment object.
+    enum Separator {
+        case more, last, invalid
+    }
+
     /// The page around the assignments.
     struct PageParser {
         let input: ChunkedInput
@@ -101,6 +106,7 @@ enum GraphAssignmentPageReader {
         }
 
         /// Runs `body` on the loaded bytes from `position`, then advances by what it scanned.
+        @inline(__always)
         private mutating func scan<Result>(_ body: (inout Scanner) -> Result) -> Result {
             let start = position
             let startLine = line
@@ -125,18 +131,23 @@ enum GraphAssignmentPageReader {
             }
             guard opened else { return false }
             var count = 0
+            let path = self.path
             while true {
                 try loadAhead()
-                let path = self.path
-                let next = scan { scanner -> (assignment: AppRoleAssignment?, more: Bool) in
-                    guard let assignment = scanner.assignment(file: path) else { return (nil, false) }
-                    if scanner.consume(UInt8(ascii: ",")) { return (assignment, true) }
-                    return (scanner.consume(UInt8(ascii: "]")) ? assignment : nil, false)
+                // The assignment goes to `onAssignment` from inside the scan: nothing is copied on the way out.
+                let next = scan { scanner -> Separator in
+                    guard let assignment = scanner.assignment(file: path) else { return .invalid }
+                    if scanner.consume(UInt8(ascii: ",")) {
+                        onAssignment(assignment)
+                        return .more
+                    }
+                    guard scanner.consume(UInt8(ascii: "]")) else { return .invalid }
+                    onAssignment(assignment)
+                    return .last
                 }
-                guard let assignment = next.assignment else { return false }
-                onAssignment(assignment)
+                if next == .invalid { return false }
                 count += 1
-                if !next.more { break }
+                if next == .last { break }
             }
             try loadAhead()
             guard count > 0, scan({ $0.consume(UInt8(ascii: "}")) }) else { return false }
@@ -260,7 +271,8 @@ enum GraphAssignmentPageReader {
             skipWhitespace()
             let objectLine = line
             guard consume(UInt8(ascii: "{")) else { return nil }
-            var values: [String?] = [nil, nil, nil, nil, nil]
+            // The five kept members, by slot (a tuple: no array to allocate per object).
+            var values: (String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil)
             var seen = 0  // bit per member of `members`
             var expected = 0  // members usually come in Graph's order
             let members = GraphAssignmentPageReader.members
@@ -287,9 +299,17 @@ enum GraphAssignmentPageReader {
                 }
                 guard let range = string() else { return nil }
                 let slot = members[member].slot
-                if slot >= 0 { values[slot] = JSONTextValue.normalized(UnsafeBufferPointer(rebasing: bytes[range])) }
+                guard slot >= 0 else { continue }
+                let text = JSONTextValue.normalized(UnsafeBufferPointer(rebasing: bytes[range]))
+                switch slot {
+                case 0: values.0 = text
+                case 1: values.1 = text
+                case 2: values.2 = text
+                case 3: values.3 = text
+                default: values.4 = text
+                }
             } while consume(UInt8(ascii: ","))
-            guard consume(UInt8(ascii: "}")), let principalId = values[0], let typeText = values[1],
+            guard consume(UInt8(ascii: "}")), let principalId = values.0, let typeText = values.1,
                 let type = AppRoleAssignment.PrincipalType(rawValue: typeText)
                     ?? AppRoleAssignment.PrincipalType.allCases.first(where: {
                         $0.rawValue.lowercased() == typeText.lowercased()
@@ -297,8 +317,8 @@ enum GraphAssignmentPageReader {
             else { return nil }
             return AppRoleAssignment(
                 principalId: principalId, principalType: type,
-                appRoleId: values[2] ?? AppRoleAssignment.defaultAccessRoleId, principalDisplayName: values[3],
-                deletedDateTime: values[4], file: file, line: objectLine)
+                appRoleId: values.2 ?? AppRoleAssignment.defaultAccessRoleId, principalDisplayName: values.3,
+                deletedDateTime: values.4, file: file, line: objectLine)
         }
     }
 }

@@ -53,6 +53,30 @@ struct OfflineSnapshotTests {
         }
     }
 
+    @Test("a snapshot larger than one write chunk is written in pieces, with exactly the in-memory text")
+    func largeSnapshotStreamsInChunks() throws {
+        let padding = String(repeating: "x", count: 400)
+        let users = (0..<4000).map { index in
+            "{\"schemas\": [\"\(Support.userSchema)\"], \"id\": \"u-\(index)\", "
+                + "\"userName\": \"user\(index)@contoso.com\", \"title\": \"\(padding)\", \"active\": true}"
+        }
+        let target = try Support.target(users)
+        #expect(target.respond(to: SCIMRequest(method: "DELETE", path: "/Users/u-17")).status == 204)
+        #expect(
+            target.respond(to: Support.patch("u-3999", "{\"op\": \"replace\", \"path\": \"active\", \"value\": false}"))
+                .status == 204)
+        let expected = target.snapshotBytes(source: nil)
+        #expect(expected.count > 2 * OfflineSnapshotWriter.chunkSize)
+        let out = try Support.temporaryDirectory().appendingPathComponent("large.json").path
+        try target.writeSnapshot(to: out, source: nil)
+        let written = try [UInt8](Data(contentsOf: URL(fileURLWithPath: out)))
+        #expect(written == expected)
+        let (info, read) = try SnapshotReader.read(path: out)
+        #expect(info.totalResults == 3999)
+        #expect(read.count == 3999)
+        #expect(read.last?.active == false)
+    }
+
     @Test("untouched users are copied byte for byte, whatever their layout")
     func untouchedByteIdentical() throws {
         let odd =
