@@ -23,7 +23,9 @@ enum GraphAssignmentPageReader {
     /// - Returns: `false` when the file is not in the form this reader takes; assignments already handed
     ///   over must then be discarded and the file read with the general reader.
     /// - Throws: `TeprovError(.io)` when the file cannot be read.
-    static func read(path: String, chunkSize: Int = 1 << 20, onAssignment: (AppRoleAssignment) -> Void) throws
+    static func read(
+        path: String, chunkSize: Int = 1 << 20, onAssignment: (consuming AppRoleAssignment) -> Void
+    ) throws
         -> Bool
     {
         var page = PageParser(input: try ChunkedInput(path: path, chunkSize: chunkSize), path: path)
@@ -39,7 +41,7 @@ enum GraphAssignmentPageReader {
             defer { handoff.end() }
             var batch: [AppRoleAssignment] = []
             batch.reserveCapacity(Self.batchSize)
-            let read = try Self.read(path: path) { assignment in
+            let read = try Self.read(path: path) { (assignment: consuming AppRoleAssignment) in
                 batch.append(assignment)
                 if batch.count == Self.batchSize {
                     handoff.put(batch)
@@ -119,7 +121,7 @@ enum GraphAssignmentPageReader {
             }
         }
 
-        mutating func read(_ onAssignment: (AppRoleAssignment) -> Void) throws -> Bool {
+        mutating func read(_ onAssignment: (consuming AppRoleAssignment) -> Void) throws -> Bool {
             try loadAhead()
             let opened = scan { scanner -> Bool in
                 guard scanner.consume(UInt8(ascii: "{")) else { return false }
@@ -309,7 +311,8 @@ enum GraphAssignmentPageReader {
                 default: values.4 = text
                 }
             } while consume(UInt8(ascii: ","))
-            guard consume(UInt8(ascii: "}")), let principalId = values.0, let typeText = values.1,
+            // The values are moved out of the tuple (`take()`), not copied and then released with it.
+            guard consume(UInt8(ascii: "}")), let principalId = values.0.take(), let typeText = values.1.take(),
                 let type = AppRoleAssignment.PrincipalType(rawValue: typeText)
                     ?? AppRoleAssignment.PrincipalType.allCases.first(where: {
                         $0.rawValue.lowercased() == typeText.lowercased()
@@ -317,8 +320,8 @@ enum GraphAssignmentPageReader {
             else { return nil }
             return AppRoleAssignment(
                 principalId: principalId, principalType: type,
-                appRoleId: values.2 ?? AppRoleAssignment.defaultAccessRoleId, principalDisplayName: values.3,
-                deletedDateTime: values.4, file: file, line: objectLine)
+                appRoleId: values.2.take() ?? AppRoleAssignment.defaultAccessRoleId,
+                principalDisplayName: values.3.take(), deletedDateTime: values.4.take(), file: file, line: objectLine)
         }
     }
 }
