@@ -9,9 +9,20 @@ enum PlanOrdering {
     /// sort of the operations gives) and then swapped into place, so no operation is copied.
     static func ordered(_ operations: consuming [PlanOperation]) -> [PlanOperation] {
         var operations = operations
-        let phases = operations.map(\.action.phase)
-        let names = operations.map { ValueComparison.sortKey($0.displayUserName) }
-        let ids = operations.map { Array(($0.source?.id ?? "").utf8) }
+        // Read in place through a buffer pointer: `map` (and key paths) would copy each whole operation first.
+        var phases: [Int] = []
+        var names: [[UInt8]] = []
+        var ids: [[UInt8]] = []
+        phases.reserveCapacity(operations.count)
+        names.reserveCapacity(operations.count)
+        ids.reserveCapacity(operations.count)
+        operations.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                phases.append(buffer[index].action.phase)
+                names.append(ValueComparison.sortKey(buffer[index].displayUserName))
+                ids.append(Array((buffer[index].source?.id ?? "").utf8))
+            }
+        }
         let order = operations.indices.sorted { lhs, rhs in
             if phases[lhs] != phases[rhs] { return phases[lhs] < phases[rhs] }
             let byName = compareBytes(names[lhs], names[rhs])
@@ -19,15 +30,18 @@ enum PlanOrdering {
             return compareBytes(ids[lhs], ids[rhs]) < 0
         }
         // Position k takes the operation at order[k]: follow each cycle of the permutation with swaps.
+        // Swapped through a buffer pointer, which moves the two operations; `Array.swapAt` copies them.
         var placed = [Bool](repeating: false, count: operations.count)
-        for start in operations.indices where !placed[start] {
-            var current = start
-            while true {
-                placed[current] = true
-                let next = order[current]
-                if next == start { break }
-                operations.swapAt(current, next)
-                current = next
+        operations.withUnsafeMutableBufferPointer { buffer in
+            for start in buffer.indices where !placed[start] {
+                var current = start
+                while true {
+                    placed[current] = true
+                    let next = order[current]
+                    if next == start { break }
+                    buffer.swapAt(current, next)
+                    current = next
+                }
             }
         }
         for position in operations.indices { operations[position].id = opId(position + 1) }

@@ -59,14 +59,25 @@ public struct PlanPipeline: Sendable {
         let operations = PlanOrdering.ordered(unordered)
         var summary = result.summary
         summary.sourceRecords = stage.sourceRecords
-        summary.estimatedRequests = operations.reduce(0) { $0 + PlanOrdering.estimatedRequests($1) }
+        // Read in place: iterating the array (`reduce`, `filter`) would copy each operation out of it.
+        var requests = 0
+        var deletions = 0
+        var held = false
+        operations.withUnsafeBufferPointer { buffer in
+            for index in buffer.indices {
+                requests += PlanOrdering.estimatedRequests(buffer[index])
+                let action = buffer[index].action
+                if action == .disable || action == .delete { deletions += 1 }
+                if buffer[index].held { held = true }
+            }
+        }
+        summary.estimatedRequests = requests
         summary.estimatedDuration = PlanOrdering.isoDuration(
             seconds: Int((Double(summary.estimatedRequests) * 60 / Double(defaultRateLimit)).rounded(.up)))
-        let deletions = operations.filter { $0.action == .disable || $0.action == .delete }.count
         let safety = Plan.Safety(
             deletionThreshold: config.safety.deletionThreshold,
             deletionThresholdPercent: config.safety.deletionThresholdPercent, managedTargets: result.managedTargets,
-            deletions: deletions, held: operations.contains { $0.held })
+            deletions: deletions, held: held)
 
         let plan = Plan(
             createdAt: Self.timestamp(options.now), targetURL: stage.snapshotInfo.source,
