@@ -43,6 +43,24 @@ import Testing
         try Self.check(try PlanPipeline.run(try scenario.options()).plan, "\(scenario.name)")
     }
 
+    /// Past `operationChunkSize` operations, chunks are serialized on two threads and written in order:
+    /// the bytes and the digest are still those of the one-pass serialization. Every kind of operation of the
+    /// sample plan (with bodies, changes, preconditions, held ones) is repeated over several chunks, with a
+    /// last chunk that is not full.
+    @Test func operationsSerializedInChunksOnTwoThreadsGiveTheSameFileAndDigest() throws {
+        var plan = PlanRendererTestPlans.sample()
+        let kinds = plan.operations
+        let count = PlanFileWriter.operationChunkSize * 5 + 7
+        plan.operations = (0..<count).map { index in
+            var operation = kinds[index % kinds.count]
+            operation.id = PlanOrdering.opId(index + 1)
+            return operation
+        }
+        try Self.check(plan, "chunked operations")
+        // The chunked path really ran: a plan of one chunk or less takes the one-thread path.
+        #expect(plan.operations.count > 2 * PlanFileWriter.operationChunkSize)
+    }
+
     /// Objects built out of canonical order (here a change's e-mail object) are sorted for both texts:
     /// the digest still covers the canonical form, and the file still streams.
     @Test func anObjectOutOfCanonicalOrderIsSortedInTheFileAndTheDigest() throws {

@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 #if canImport(Glibc)
     import Glibc
@@ -22,13 +23,30 @@ struct PlanFileWriter {
     /// Where the digest's 64 hex digits start in the file, once written.
     private var digestOffset: Int?
     private var failure: Int32?
+    /// `true` for a writer that only gathers text (a chunk of operations serialized on another thread): it
+    /// never writes to a file nor hashes, and keeps both texts until they are appended to the real writer.
+    private let inMemory: Bool
+    /// The plan's operations, which `writeOperationsInChunks` serializes on two threads.
+    private var operations: [PlanOperation] = []
     private static let bufferSize = 1 << 20
+    /// Operations per chunk serialized on another thread; smaller lists are written on this thread.
+    static let operationChunkSize = 1024
 
     private init(descriptor: Int32, hashing: Bool) {
         self.descriptor = descriptor
         self.hashing = hashing
+        self.inMemory = false
         pretty.reserveCapacity(Self.bufferSize + 4096)
         if hashing { canonical.reserveCapacity(Self.bufferSize + 4096) }
+    }
+
+    /// A writer that gathers the pretty and the canonical text of a chunk in memory.
+    private init(gatheringCapacity: Int) {
+        descriptor = -1
+        hashing = true
+        inMemory = true
+        pretty.reserveCapacity(gatheringCapacity)
+        canonical.reserveCapacity(gatheringCapacity)
     }
 
     /// The long arrays of a plan, turned into JSON one element at a time while they are written, so the
@@ -39,6 +57,7 @@ struct PlanFileWriter {
 
     /// The plan's document without its long arrays (written from `lazyArrays`).
     private mutating func prepare(_ plan: Plan) -> JSONValue {
+        operations = plan.operations
         lazyArrays = [
             "operations": (plan.operations.count, { $0.writeOperation(plan.operations[$1], depth: $2) }),
             "skipped": (plan.skipped.count, { $0.write(plan.skipped[$1].jsonValue, depth: $2) }),
@@ -126,7 +145,9 @@ struct PlanFileWriter {
                 writeString(key)
                 emit(UInt8(ascii: ":"))
                 prettyOnly(0x20)
-                if topLevel, let lazy = lazyArrays[key] {
+                if topLevel, key == "operations", operations.count > Self.operationChunkSize {
+                    writeOperationsInChunks(depth: depth + 1)
+                } else if topLevel, let lazy = lazyArrays[key] {
                     writeList(count: lazy.count, depth: depth + 1, lazy.element)
                 } else {
                     write(member, depth: depth + 1)
@@ -146,6 +167,7 @@ struct PlanFileWriter {
     }
 
     private mutating func flushIfFull() {
+        if inMemory { return }
         if pretty.count >= Self.bufferSize { flushPretty() }
         if hashing, canonical.count >= Self.bufferSize {
             hasher.update(data: canonical)
@@ -166,6 +188,54 @@ struct PlanFileWriter {
             if position > 0 { emit(UInt8(ascii: ",")) }
             newline(depth + 1)
             element(&self, position, depth + 1)
+        }
+        newline(depth)
+        emit(UInt8(ascii: "]"))
+    }
+
+    // MARK: - Operations in chunks, on two threads
+
+    /// The operations array at `depth`, as `writeList` writes it: two threads serialize chunks of
+    /// `operationChunkSize` operations into memory (even chunks on one, odd on the other) while this one
+    /// writes each finished chunk to the file and hashes its canonical text, in order. The bytes are those
+    /// of the one-thread path.
+    private mutating func writeOperationsInChunks(depth: Int) {
+        let operations = self.operations
+        let chunkSize = Self.operationChunkSize
+        let chunkCount = (operations.count + chunkSize - 1) / chunkSize
+        let chunks = OperationChunks(count: chunkCount)
+        for lane in 0..<2 {
+            let thread = Thread {
+                var chunk = lane
+                while chunk < chunkCount, chunks.waitForRoom(chunk) {
+                    var gathered = PlanFileWriter(gatheringCapacity: chunkSize * 1600)
+                    let start = chunk * chunkSize
+                    // Through a buffer pointer: an array subscript would copy each operation first.
+                    operations.withUnsafeBufferPointer { buffer in
+                        for position in start..<min(start + chunkSize, buffer.count) {
+                            if position > 0 { gathered.emit(UInt8(ascii: ",")) }
+                            gathered.newline(depth + 1)
+                            gathered.writeOperation(buffer[position], depth: depth + 1)
+                        }
+                    }
+                    chunks.finish(chunk, pretty: gathered.pretty, canonical: gathered.canonical)
+                    chunk += 2
+                }
+            }
+            thread.name = "teprov plan writer"
+            thread.start()
+        }
+        emit(UInt8(ascii: "["))
+        for chunk in 0..<chunkCount {
+            let (chunkPretty, chunkCanonical) = chunks.take(chunk)
+            flushPretty()
+            if failure == nil, let error = DescriptorWrite.all(chunkPretty, to: descriptor) { failure = error }
+            flushed += chunkPretty.count
+            if !canonical.isEmpty {
+                hasher.update(data: canonical)
+                canonical.removeAll(keepingCapacity: true)
+            }
+            hasher.update(data: chunkCanonical)
         }
         newline(depth)
         emit(UInt8(ascii: "]"))
@@ -319,6 +389,46 @@ struct PlanFileWriter {
         if let error = DescriptorWrite.all(pretty, to: descriptor) { failure = error }
         flushed += count
         pretty.removeAll(keepingCapacity: true)
+    }
+}
+
+/// The texts of the operation chunks, handed from the two serializing threads to the writing one. A
+/// serializer stays at most `ahead` chunks in front of the writer, so memory stays bounded.
+private final class OperationChunks: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var texts: [(pretty: [UInt8], canonical: [UInt8])?]
+    private var taken = 0
+    private let ahead = 8
+
+    init(count: Int) {
+        texts = Array(repeating: nil, count: count)
+    }
+
+    /// Waits until chunk `index` may be serialized (the writer is close enough). Always `true`.
+    func waitForRoom(_ index: Int) -> Bool {
+        condition.lock()
+        while index - taken >= ahead { condition.wait() }
+        condition.unlock()
+        return true
+    }
+
+    func finish(_ index: Int, pretty: [UInt8], canonical: [UInt8]) {
+        condition.lock()
+        texts[index] = (pretty, canonical)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Waits for chunk `index` and hands its texts over.
+    func take(_ index: Int) -> (pretty: [UInt8], canonical: [UInt8]) {
+        condition.lock()
+        defer { condition.unlock() }
+        while texts[index] == nil { condition.wait() }
+        let text = texts[index].unsafelyUnwrapped
+        texts[index] = nil
+        taken = index + 1
+        condition.broadcast()
+        return text
     }
 }
 
