@@ -84,27 +84,29 @@ extension ReconcileRun {
             }
             return node
         }
+        // One index per matching attribute (userName ignoring case), and one for the identity e-mail. Each
+        // gives the pairs (first earlier user holding the key, user); the indexes are built at the same time
+        // on the two cores, and the pairs joined after: the groups do not depend on the order of the joins.
+        let keys: [(ignoringCase: Bool, keyOf: (Int) -> String?)] =
+            matchers.indices.map { position in
+                (slots.matcherIsUserName[position], { self.matchingValue($0, position) })
+            } + [(true, { self.identity(of: $0) })]
+        let skipped = skippedUsers
+        let pairs = ParallelWork.map(keys.indices) { job -> [(owner: Int, user: Int)] in
+            let keyOf = keys[job].keyOf
+            var index = TextIndex(capacity: users.count, ignoringCase: keys[job].ignoringCase)
+            var found: [(owner: Int, user: Int)] = []
+            for user in users.indices where !skipped[user] {
+                guard let key = keyOf(user), let owner = index.insert(user, key: key, keyOf: keyOf) else { continue }
+                found.append((owner, user))
+            }
+            return found
+        }
         var joined = false
-        /// Joins `user` with the first earlier user holding the same key in `index`, if any.
-        func join(_ user: Int, _ index: inout TextIndex, _ key: String, keyOf: (Int) -> String?) {
-            guard let owner = index.insert(user, key: key, keyOf: keyOf) else { return }
+        for (owner, user) in pairs.joined() {
             let (a, b) = (root(owner), root(user))
             if a != b { parent[max(a, b)] = min(a, b) }
             joined = true
-        }
-        // One index per matching attribute (userName ignoring case), and one for the identity e-mail.
-        var matcherIndexes = matchers.indices.map {
-            TextIndex(capacity: users.count, ignoringCase: slots.matcherIsUserName[$0])
-        }
-        var identities = TextIndex(capacity: users.count, ignoringCase: true)
-        for user in users.indices where !skippedUsers[user] {
-            for position in matchers.indices {
-                guard let value = matchingValue(user, position) else { continue }
-                join(user, &matcherIndexes[position], value) { self.matchingValue($0, position) }
-            }
-            if let identity = identity(of: user) {
-                join(user, &identities, identity) { self.identity(of: $0) }
-            }
         }
         guard joined else { return }
         // Groups in reading order of their first record.
