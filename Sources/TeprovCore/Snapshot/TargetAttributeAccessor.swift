@@ -35,7 +35,7 @@ struct TargetAttributeAccessor: Sendable {
 
     /// `user.value(for: path)`.
     @inline(__always)
-    func value(of user: TargetUser) -> AttributeValue? {
+    func value(of user: borrowing TargetUser) -> AttributeValue? {
         switch kind {
         case .userName: return user.userName.map(AttributeValue.string)
         case .externalId: return user.externalId.map(AttributeValue.string)
