@@ -149,19 +149,51 @@ extension ReconcileRun {
     }
 
     /// Step 4: matching attributes in precedence order; the first that finds exactly one target wins.
+    /// For each matcher position and user, the first target holding the user's value (-1 for none), looked up
+    /// for all users at once, one half per core (look-ups only read the indexes). A position is looked up only
+    /// for the users no earlier position found a target for, as `matchUsers` goes.
+    func firstTargetsOfUsers() -> [[Int32]] {
+        let count = input.users.count
+        let half = count / 2
+        var needed = skippedUsers.map { !$0 }
+        var firsts: [[Int32]] = []
+        for position in matchers.indices {
+            let isUserName = slots.matcherIsUserName[position]
+            let index = isUserName ? indexes.byUserName : indexes.byExternalId
+            let wanted = needed
+            let halves = ParallelWork.map(0..<2) { part -> [Int32] in
+                let range = part == 0 ? 0..<half : half..<count
+                return targets.withUnsafeBufferPointer { targets in
+                    let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
+                    return range.map { user in
+                        guard wanted[user], let value = matchingValue(user, position) else { return -1 }
+                        return index.first(value, keyOf: keyOf).map(Int32.init) ?? -1
+                    }
+                }
+            }
+            let found = halves[0] + halves[1]
+            for user in found.indices where found[user] >= 0 { needed[user] = false }
+            firsts.append(found)
+        }
+        return firsts
+    }
+
     func matchUsers() {
         let externalIdMapped = slots.externalIdSlot != nil
         let targets = self.targets
+        let firsts = firstTargetsOfUsers()
         for user in input.users.indices where !skippedUsers[user] {
             for position in matchers.indices {
                 guard let value = matchingValue(user, position) else { continue }
                 let isUserName = slots.matcherIsUserName[position]
                 let index = isUserName ? indexes.byUserName : indexes.byExternalId
                 let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
-                guard let target = index.first(value, keyOf: keyOf) else {
+                let first = firsts[position][user]
+                guard first >= 0 else {
                     trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 0 target(s)")
                     continue
                 }
+                let target = Int(first)
                 if index.next(after: target) != nil {
                     let candidates = index.all(value, keyOf: keyOf)
                     trace(
