@@ -42,6 +42,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.returnLargeBlocksToTheSystem()
         var options = PlanPipeline.Options(users: users, snapshot: snapshot)
         options.deleted = directory.deleted
         options.directory = directory.paths

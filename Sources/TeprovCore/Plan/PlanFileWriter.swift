@@ -398,7 +398,7 @@ private final class OperationChunks: @unchecked Sendable {
     private let condition = NSCondition()
     private var texts: [(pretty: [UInt8], canonical: [UInt8])?]
     private var taken = 0
-    private let ahead = 8
+    private let ahead = 4
 
     init(count: Int) {
         texts = Array(repeating: nil, count: count)
