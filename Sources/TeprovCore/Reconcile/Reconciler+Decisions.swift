@@ -11,6 +11,8 @@ extension ReconcileRun {
                 ))
         }
         let differs = usersDifferingFromTheirTargets()
+        let creates = preparedCreates()
+        var nextCreate = 0
         for user in input.users.indices where !skippedUsers[user] {
             // The out-of-scope reason only: copying the whole user would retain and release each of its values.
             let reason = input.users[user].scope.reason
@@ -19,7 +21,12 @@ extension ReconcileRun {
                 if let target = matchedTarget[user] {
                     decideUpdate(user, target, differs: differs[user])
                 } else {
-                    decideCreate(user)
+                    var prepared: PreparedCreate?
+                    if nextCreate < creates.count, creates[nextCreate].user == user {
+                        prepared = creates[nextCreate].create
+                        nextCreate += 1
+                    }
+                    decideCreate(user, prepared: prepared)
                 }
             } else if let target = matchedTarget[user] {
                 decideDeprovision(user, target, reason: reason ?? .unassigned)
@@ -33,7 +40,45 @@ extension ReconcileRun {
         }
     }
 
-    func decideCreate(_ user: Int) {
+    /// What a create of a user sends, which depends on that user alone.
+    struct PreparedCreate {
+        var changes: [AttributeChange]
+        var request: PlanRequest
+    }
+
+    /// The create of every in-scope user that matched no target, built for all users at once, one half per
+    /// core (users read in place); `decideUsers` hands each to `decideCreate` in order.
+    func preparedCreates() -> [(user: Int, create: PreparedCreate)] {
+        guard config.actions.create else { return [] }
+        return ParallelWork.halves(of: input.users.count) { range -> [(user: Int, create: PreparedCreate)] in
+            input.users.withUnsafeBufferPointer { users in
+                var found: [(user: Int, create: PreparedCreate)] = []
+                for user in range
+                where !skippedUsers[user] && matchedTarget[user] == nil && users[user].scope.reason == nil {
+                    found.append(
+                        (
+                            user,
+                            PreparedCreate(changes: createChanges(users[user]), request: requests.create(users[user]))
+                        )
+                    )
+                }
+                return found
+            }
+        }
+    }
+
+    /// The changes of a create: every value sent, from null.
+    func createChanges(_ desired: DesiredUser) -> [AttributeChange] {
+        var changes: [AttributeChange] = []
+        for slot in slots.targets.indices {
+            guard let new = desired.valueOnCreate(at: slot) else { continue }
+            changes.append(AttributeChange(attribute: slots.targetTexts[slot], old: .null, new: new.jsonValue))
+        }
+        return changes
+    }
+
+    /// - Parameter prepared: the user's create from `preparedCreates`, or `nil` to build it here.
+    func decideCreate(_ user: Int, prepared: PreparedCreate? = nil) {
         let desired = input.users[user]
         guard config.actions.create else {
             skip(user, target: nil, "ActionDisabled", "the user would be created, but actions.create is false")
@@ -47,15 +92,11 @@ extension ReconcileRun {
             )
             return
         }
-        var changes: [AttributeChange] = []
-        for slot in slots.targets.indices {
-            guard let new = desired.valueOnCreate(at: slot) else { continue }
-            changes.append(AttributeChange(attribute: slots.targetTexts[slot], old: .null, new: new.jsonValue))
-        }
         let newUserName = slots.userNameSlot.flatMap { desired.valueOnCreate(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
-            changes: changes, request: requests.create(desired), precondition: nil)
+            changes: prepared?.changes ?? createChanges(desired),
+            request: prepared?.request ?? requests.create(desired), precondition: nil)
         pendingWrites.append(
             PendingWrite(
                 user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))
@@ -67,10 +108,7 @@ extension ReconcileRun {
     /// user at once, each half of the users on one core. Users and targets are read in place (copying one
     /// would retain what all of them share, from both cores at once).
     func usersDifferingFromTheirTargets() -> [Bool] {
-        let count = input.users.count
-        let half = count / 2
-        let halves = ParallelWork.map(0..<2) { part -> [Bool] in
-            let range = part == 0 ? 0..<half : half..<count
+        return ParallelWork.halves(of: input.users.count) { range -> [Bool] in
             let compared = slots.targets.indices.filter { slots.compared[$0] }
             return input.users.withUnsafeBufferPointer { users in
                 targets.withUnsafeBufferPointer { targets in
@@ -89,7 +127,6 @@ extension ReconcileRun {
                 }
             }
         }
-        return halves.count == 2 ? halves[0] + halves[1] : halves.first ?? []
     }
 
     /// - Parameter differs: from `usersDifferingFromTheirTargets`; `false` is a user with nothing to change.

@@ -153,17 +153,14 @@ extension ReconcileRun {
     /// for all users at once, one half per core (look-ups only read the indexes). A position is looked up only
     /// for the users no earlier position found a target for, as `matchUsers` goes.
     func firstTargetsOfUsers() -> [[Int32]] {
-        let count = input.users.count
-        let half = count / 2
         var needed = skippedUsers.map { !$0 }
         var firsts: [[Int32]] = []
         for position in matchers.indices {
             let isUserName = slots.matcherIsUserName[position]
             let index = isUserName ? indexes.byUserName : indexes.byExternalId
             let wanted = needed
-            let halves = ParallelWork.map(0..<2) { part -> [Int32] in
-                let range = part == 0 ? 0..<half : half..<count
-                return targets.withUnsafeBufferPointer { targets in
+            let found = ParallelWork.halves(of: input.users.count) { range -> [Int32] in
+                targets.withUnsafeBufferPointer { targets in
                     let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
                     return range.map { user in
                         guard wanted[user], let value = matchingValue(user, position) else { return -1 }
@@ -171,7 +168,6 @@ extension ReconcileRun {
                     }
                 }
             }
-            let found = halves[0] + halves[1]
             for user in found.indices where found[user] >= 0 { needed[user] = false }
             firsts.append(found)
         }

@@ -25,6 +25,16 @@ enum ParallelWork {
     }
 }
 
+extension ParallelWork {
+    /// `body` over the first and the second half of `0..<count` at the same time; the two results joined in
+    /// order (for per-item work whose results are kept per item or filtered in order).
+    static func halves<Element>(of count: Int, _ body: (Range<Int>) -> [Element]) -> [Element] {
+        let half = count / 2
+        let parts = map(0..<2) { part in body(part == 0 ? 0..<half : half..<count) }
+        return parts[0] + parts[1]
+    }
+}
+
 /// Hands a value to concurrent code that the caller knows uses it safely (see `ParallelWork.map`).
 private struct UncheckedBox<Value>: @unchecked Sendable {
     let value: Value
