@@ -85,6 +85,20 @@ enum GraphAssignmentPageReader {
         }
     }
 
+    /// A value's raw bytes and its text, to reuse the text when the same bytes come again.
+    struct RepeatedText {
+        var bytes: [UInt8] = []
+        var text: String?
+
+        /// The text of `raw` (as `JSONTextValue.normalized` gives it), reused when `raw` repeats the last bytes.
+        mutating func text(of raw: UnsafeBufferPointer<UInt8>) -> String? {
+            if let text, raw.elementsEqual(bytes) { return text }
+            bytes = Array(raw)
+            text = JSONTextValue.normalized(raw)
+            return text
+        }
+    }
+
     /// What follows an assignment object.
     enum Separator {
         case more, last, invalid
@@ -134,11 +148,13 @@ enum GraphAssignmentPageReader {
             guard opened else { return false }
             var count = 0
             let path = self.path
+            // The last role id read: assignments repeat a handful of roles, so its `String` is reused.
+            var lastRole = RepeatedText()
             while true {
                 try loadAhead()
                 // The assignment goes to `onAssignment` from inside the scan: nothing is copied on the way out.
                 let next = scan { scanner -> Separator in
-                    guard let assignment = scanner.assignment(file: path) else { return .invalid }
+                    guard let assignment = scanner.assignment(file: path, lastRole: &lastRole) else { return .invalid }
                     if scanner.consume(UInt8(ascii: ",")) {
                         onAssignment(assignment)
                         return .more
@@ -269,7 +285,8 @@ enum GraphAssignmentPageReader {
         }
 
         /// One assignment object, from its `{` through its `}`.
-        mutating func assignment(file: String) -> AppRoleAssignment? {
+        /// - Parameter lastRole: the role id read last, reused when this object has the same.
+        mutating func assignment(file: String, lastRole: inout RepeatedText) -> AppRoleAssignment? {
             skipWhitespace()
             let objectLine = line
             guard consume(UInt8(ascii: "{")) else { return nil }
@@ -302,7 +319,8 @@ enum GraphAssignmentPageReader {
                 guard let range = string() else { return nil }
                 let slot = members[member].slot
                 guard slot >= 0 else { continue }
-                let text = JSONTextValue.normalized(UnsafeBufferPointer(rebasing: bytes[range]))
+                let raw = UnsafeBufferPointer(rebasing: bytes[range])
+                let text = slot == 2 ? lastRole.text(of: raw) : JSONTextValue.normalized(raw)
                 switch slot {
                 case 0: values.0 = text
                 case 1: values.1 = text
