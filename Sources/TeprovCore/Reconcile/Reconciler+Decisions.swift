@@ -50,11 +50,12 @@ extension ReconcileRun {
     /// core (users read in place); `decideUsers` hands each to `decideCreate` in order.
     func preparedCreates() -> [(user: Int, create: PreparedCreate)] {
         guard config.actions.create else { return [] }
+        // Locals, read by both cores without touching this object's properties.
+        let (skipped, matched) = (skippedUsers, matchedTarget)
         return ParallelWork.halves(of: input.users.count) { range -> [(user: Int, create: PreparedCreate)] in
             input.users.withUnsafeBufferPointer { users in
                 var found: [(user: Int, create: PreparedCreate)] = []
-                for user in range
-                where !skippedUsers[user] && matchedTarget[user] == nil && users[user].scope.reason == nil {
+                for user in range where !skipped[user] && matched[user] == nil && users[user].scope.reason == nil {
                     found.append(
                         (
                             user,
@@ -108,18 +109,21 @@ extension ReconcileRun {
     /// user at once, each half of the users on one core. Users and targets are read in place (copying one
     /// would retain what all of them share, from both cores at once).
     func usersDifferingFromTheirTargets() -> [Bool] {
+        // Locals, read by both cores without touching this object's properties.
+        let (skipped, matched, caseExact) = (skippedUsers, matchedTarget, slots.caseExact)
+        let compared = slots.targets.indices.filter { slots.compared[$0] }
         return ParallelWork.halves(of: input.users.count) { range -> [Bool] in
-            let compared = slots.targets.indices.filter { slots.compared[$0] }
-            return input.users.withUnsafeBufferPointer { users in
+            input.users.withUnsafeBufferPointer { users in
                 targets.withUnsafeBufferPointer { targets in
                     slots.accessors.withUnsafeBufferPointer { accessors in
                         range.map { user in
-                            guard !skippedUsers[user], users[user].scope.inScope, let target = matchedTarget[user]
-                            else { return false }
+                            guard !skipped[user], users[user].scope.inScope, let target = matched[user] else {
+                                return false
+                            }
                             for slot in compared {
                                 guard let new = users[user].value(at: slot) else { continue }
                                 let old = accessors[slot].value(of: targets[target])
-                                if !ValueComparison.equal(old, new, caseExact: slots.caseExact[slot]) { return true }
+                                if !ValueComparison.equal(old, new, caseExact: caseExact[slot]) { return true }
                             }
                             return false
                         }

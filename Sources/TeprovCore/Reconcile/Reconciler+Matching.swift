@@ -148,7 +148,6 @@ extension ReconcileRun {
         return true
     }
 
-    /// Step 4: matching attributes in precedence order; the first that finds exactly one target wins.
     /// For each matcher position and user, the first target holding the user's value (-1 for none), looked up
     /// for all users at once, one half per core (look-ups only read the indexes). A position is looked up only
     /// for the users no earlier position found a target for, as `matchUsers` goes.
@@ -174,6 +173,7 @@ extension ReconcileRun {
         return firsts
     }
 
+    /// Step 4: matching attributes in precedence order; the first that finds exactly one target wins.
     func matchUsers() {
         let externalIdMapped = slots.externalIdSlot != nil
         let targets = self.targets
