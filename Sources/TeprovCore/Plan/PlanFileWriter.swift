@@ -103,7 +103,7 @@ struct PlanFileWriter {
         write(document, depth: 0, topLevel: true)
         pretty.append(0x0A)
         flushPretty()
-        if hashing, !canonical.isEmpty { hasher.update(data: canonical) }
+        if hashing { hashCanonical() }
         if let failure { throw ioError(failure) }
     }
 
@@ -166,13 +166,17 @@ struct PlanFileWriter {
         flushIfFull()
     }
 
+    /// Hashes the canonical text gathered so far and empties the buffer.
+    private mutating func hashCanonical() {
+        guard !canonical.isEmpty else { return }
+        hasher.update(data: canonical)
+        canonical.removeAll(keepingCapacity: true)
+    }
+
     private mutating func flushIfFull() {
         if inMemory { return }
         if pretty.count >= Self.bufferSize { flushPretty() }
-        if hashing, canonical.count >= Self.bufferSize {
-            hasher.update(data: canonical)
-            canonical.removeAll(keepingCapacity: true)
-        }
+        if hashing, canonical.count >= Self.bufferSize { hashCanonical() }
     }
 
     /// An array of `count` elements at `depth`; `element(&self, index, elementDepth)` writes each one.
@@ -207,7 +211,8 @@ struct PlanFileWriter {
         for lane in 0..<2 {
             let thread = Thread {
                 var chunk = lane
-                while chunk < chunkCount, chunks.waitForRoom(chunk) {
+                while chunk < chunkCount {
+                    chunks.waitForRoom(chunk)
                     var gathered = PlanFileWriter(gatheringCapacity: chunkSize * 1600)
                     let start = chunk * chunkSize
                     // Through a buffer pointer: an array subscript would copy each operation first.
@@ -231,10 +236,7 @@ struct PlanFileWriter {
             flushPretty()
             if failure == nil, let error = DescriptorWrite.all(chunkPretty, to: descriptor) { failure = error }
             flushed += chunkPretty.count
-            if !canonical.isEmpty {
-                hasher.update(data: canonical)
-                canonical.removeAll(keepingCapacity: true)
-            }
+            hashCanonical()
             hasher.update(data: chunkCanonical)
         }
         newline(depth)
@@ -252,6 +254,18 @@ struct PlanFileWriter {
         emit(name)
         emit("\":")
         prettyOnly(0x20)
+    }
+
+    /// A member whose value is an object at `depth + 1`: `body(&self, &first, depth + 1)` writes its members.
+    @inline(__always)
+    private mutating func objectMember(
+        _ name: StaticString, _ first: inout Bool, depth: Int, _ body: (inout PlanFileWriter, inout Bool, Int) -> Void
+    ) {
+        member(name, &first, depth: depth)
+        emit(UInt8(ascii: "{"))
+        var inner = true
+        body(&self, &inner, depth + 1)
+        endObject(depth: depth + 1)
     }
 
     private mutating func endObject(depth: Int) {
@@ -294,52 +308,44 @@ struct PlanFileWriter {
             writeString(matchedBy)
         }
         if let precondition = operation.precondition {
-            member("precondition", &first, depth: depth)
-            emit(UInt8(ascii: "{"))
-            var inner = true
-            member("fingerprint", &inner, depth: depth + 1)
-            writeString(precondition.fingerprint)
-            member("version", &inner, depth: depth + 1)
-            writeStringOrNull(precondition.version)
-            endObject(depth: depth + 1)
+            objectMember("precondition", &first, depth: depth) { writer, inner, inside in
+                writer.member("fingerprint", &inner, depth: inside)
+                writer.writeString(precondition.fingerprint)
+                writer.member("version", &inner, depth: inside)
+                writer.writeStringOrNull(precondition.version)
+            }
         }
         member("reason", &first, depth: depth)
         writeString(operation.reason)
-        member("request", &first, depth: depth)
-        emit(UInt8(ascii: "{"))
-        var inner = true
-        if let body = operation.request.body {
-            member("body", &inner, depth: depth + 1)
-            write(body, depth: depth + 2)
+        objectMember("request", &first, depth: depth) { writer, inner, inside in
+            if let body = operation.request.body {
+                writer.member("body", &inner, depth: inside)
+                writer.write(body, depth: inside + 1)
+            }
+            writer.member("method", &inner, depth: inside)
+            writer.writeString(operation.request.method)
+            writer.member("path", &inner, depth: inside)
+            writer.writeString(operation.request.path)
         }
-        member("method", &inner, depth: depth + 1)
-        writeString(operation.request.method)
-        member("path", &inner, depth: depth + 1)
-        writeString(operation.request.path)
-        endObject(depth: depth + 1)
         if let source = operation.source {
-            member("source", &first, depth: depth)
-            emit(UInt8(ascii: "{"))
-            var inner = true
-            member("file", &inner, depth: depth + 1)
-            writeString(source.file)
-            member("id", &inner, depth: depth + 1)
-            writeStringOrNull(source.id)
-            member("line", &inner, depth: depth + 1)
-            writeInteger(source.line)
-            member("userPrincipalName", &inner, depth: depth + 1)
-            writeStringOrNull(source.userPrincipalName)
-            endObject(depth: depth + 1)
+            objectMember("source", &first, depth: depth) { writer, inner, inside in
+                writer.member("file", &inner, depth: inside)
+                writer.writeString(source.file)
+                writer.member("id", &inner, depth: inside)
+                writer.writeStringOrNull(source.id)
+                writer.member("line", &inner, depth: inside)
+                writer.writeInteger(source.line)
+                writer.member("userPrincipalName", &inner, depth: inside)
+                writer.writeStringOrNull(source.userPrincipalName)
+            }
         }
         if let target = operation.target {
-            member("target", &first, depth: depth)
-            emit(UInt8(ascii: "{"))
-            var inner = true
-            member("id", &inner, depth: depth + 1)
-            writeString(target.id)
-            member("userName", &inner, depth: depth + 1)
-            writeStringOrNull(target.userName)
-            endObject(depth: depth + 1)
+            objectMember("target", &first, depth: depth) { writer, inner, inside in
+                writer.member("id", &inner, depth: inside)
+                writer.writeString(target.id)
+                writer.member("userName", &inner, depth: inside)
+                writer.writeStringOrNull(target.userName)
+            }
         }
         endObject(depth: depth)
         flushIfFull()
@@ -404,12 +410,11 @@ private final class OperationChunks: @unchecked Sendable {
         texts = Array(repeating: nil, count: count)
     }
 
-    /// Waits until chunk `index` may be serialized (the writer is close enough). Always `true`.
-    func waitForRoom(_ index: Int) -> Bool {
+    /// Waits until chunk `index` may be serialized (the writer is close enough).
+    func waitForRoom(_ index: Int) {
         condition.lock()
         while index - taken >= ahead { condition.wait() }
         condition.unlock()
-        return true
     }
 
     func finish(_ index: Int, pretty: [UInt8], canonical: [UInt8]) {
