@@ -26,11 +26,24 @@ import Testing
         return handled ? read : nil
     }
 
+    /// What the compact variant gives with `chunkSize`, or `nil` when it declines the file.
+    func compact(_ path: String, chunkSize: Int = 1 << 20) throws -> [CompactAssignment]? {
+        var read: [CompactAssignment] = []
+        let handled = try GraphAssignmentPageReader.readCompact(path: path, chunkSize: chunkSize) { read.append($0) }
+        return handled ? read : nil
+    }
+
     /// What the background variant gives (parsing on another thread), or `nil` when it declines the file.
-    func background(_ path: String) throws -> [AppRoleAssignment]? {
-        var read: [AppRoleAssignment] = []
+    func background(_ path: String) throws -> [CompactAssignment]? {
+        var read: [CompactAssignment] = []
         let handled = try GraphAssignmentPageReader.readInBackground(path: path) { read.append($0) }
         return handled ? read : nil
+    }
+
+    /// The general reader's assignments in compact form, role ids numbered from the first.
+    func compacted(_ assignments: [AppRoleAssignment]) -> [CompactAssignment] {
+        var roles = CompactAssignment.RoleNumbering()
+        return assignments.map { CompactAssignment($0, roles: &roles) }
     }
 
     static let page = """
@@ -51,6 +64,7 @@ import Testing
         #expect(diagnostics.isEmpty)
         let read = try #require(try fast(path, chunkSize: chunkSize))
         #expect(read == general)
+        #expect(try compact(path, chunkSize: chunkSize) == compacted(general))
         #expect(read.map(\.line) == [2, 3, 4, 6])
         #expect(read[1].principalDisplayName == "Padded" && read[1].principalType == .user)
         #expect(read[2].appRoleId == AppRoleAssignment.defaultAccessRoleId && read[2].principalDisplayName == nil)
@@ -88,9 +102,10 @@ import Testing
         for chunkSize in [1 << 20, 4096, 333] {
             let read = try #require(try fast(path, chunkSize: chunkSize))
             #expect(read == general, "chunk size \(chunkSize)")
+            #expect(try compact(path, chunkSize: chunkSize) == compacted(general), "chunk size \(chunkSize)")
         }
         // Three batches handed over from the parsing thread, in order.
-        #expect(try background(path) == general)
+        #expect(try background(path) == compacted(general))
     }
 
     @Test func samplesAndGeneratedAssignmentsGiveWhatTheGeneralReaderGives() throws {
@@ -100,6 +115,7 @@ import Testing
         let read = try #require(try fast(samples, chunkSize: 64))
         #expect(read == general)
         #expect(!read.isEmpty)
+        #expect(try compact(samples, chunkSize: 64) == compacted(general))
     }
 
     @Test(arguments: [
@@ -129,6 +145,7 @@ import Testing
     func otherFilesAreLeftToTheGeneralReader(text: String) throws {
         let path = try write(text)
         #expect(try fast(path) == nil)
+        #expect(try compact(path) == nil)
         #expect(try background(path) == nil)
     }
 
@@ -139,6 +156,55 @@ import Testing
         bytes += Array(#""}]}"#.utf8)
         try Data(bytes).write(to: url)
         #expect(try fast(url.path) == nil)
+        #expect(try compact(url.path) == nil)
+    }
+
+    /// GUID principal ids are kept as their bytes (any letter case, padded or not); other ids, and every
+    /// group's id and name, as text; role ids are numbered in the order first met, and given once.
+    @Test func compactAssignmentsKeepWhatTheIndexNeeds() throws {
+        let guid = "2f6349ea-6c27-4376-8899-621002706702"
+        let path = try write(
+            """
+            {"value":[
+            {"appRoleId":"r1","principalDisplayName":"Ann","principalId":"\(guid.uppercased())","principalType":"User"},
+            {"appRoleId":"r2","principalDisplayName":"Bob","principalId":"  \(guid)  ","principalType":"user"},
+            {"appRoleId":"r1","principalId":"2f6349ea-6c27-4376-8899-62100270670g","principalType":"User"},
+            {"appRoleId":" r2 ","principalDisplayName":"Ops","principalId":"\(guid)","principalType":"Group"},
+            {"appRoleId":null,"deletedDateTime":"2026-01-01T00:00:00Z","principalId":"U9","principalType":"User"}
+            ]}
+            """)
+        let read = try #require(try compact(path))
+        let bytes = try #require(EntitlementKeyTable.guid(guid))
+        #expect(read.map { $0.principalGUID?.0 } == [bytes.0, bytes.0, nil, bytes.0, nil])
+        #expect(read.map { $0.principalGUID?.1 } == [bytes.1, bytes.1, nil, bytes.1, nil])
+        #expect(read.map(\.principalText) == [nil, nil, "2f6349ea-6c27-4376-8899-62100270670g", guid, "U9"])
+        #expect(read.map(\.principalDisplayName) == [nil, nil, nil, "Ops", nil])
+        #expect(read.map(\.role) == [0, 1, 0, 1, 2])
+        #expect(read.map(\.newRoleId) == ["r1", "r2", nil, nil, AppRoleAssignment.defaultAccessRoleId])
+        #expect(read.map(\.isDeleted) == [false, false, false, false, true])
+        #expect(read.map(\.line) == [2, 3, 4, 5, 6])
+        #expect(read == compacted(try DirectoryInputReader.readAssignments(path: path).0))
+    }
+
+    /// Only `8-4-4-4-12` hex digits of either case make a GUID, whatever byte stands in any position.
+    @Test func guidBytesAcceptOnlyHexDigits() throws {
+        let guid = Array("0123abcd-ABCD-4376-8899-fedcba987654".utf8)
+        let parsed = try #require(guid.withUnsafeBufferPointer { EntitlementKeyTable.guid($0) })
+        #expect(parsed.0 == 0x0123_ABCD_ABCD_4376 && parsed.1 == 0x8899_FEDC_BA98_7654)
+        let hex = Set("0123456789abcdefABCDEF".utf8)
+        for position in guid.indices {
+            for byte in UInt8.min...UInt8.max {
+                var changed = guid
+                changed[position] = byte
+                let result = changed.withUnsafeBufferPointer { EntitlementKeyTable.guid($0) }
+                let dash = [8, 13, 18, 23].contains(position)
+                let expected = dash ? byte == UInt8(ascii: "-") : hex.contains(byte)
+                #expect((result != nil) == expected, "byte \(byte) at \(position)")
+                if expected, !dash, let result {
+                    #expect(EntitlementKeyTable.guid(String(decoding: changed, as: UTF8.self))! == result)
+                }
+            }
+        }
     }
 
     @Test func plannedEntitlementsAreTheSameEitherWay() throws {

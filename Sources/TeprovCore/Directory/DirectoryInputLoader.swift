@@ -1,3 +1,5 @@
+import Foundation
+
 /// Loads the SPEC §3 inputs named on the command line into `DirectoryInputs`.
 public struct DirectoryInputPaths: Sendable {
     public var assignments: String?
@@ -54,10 +56,16 @@ public struct DirectoryInputPaths: Sendable {
                 try EntitlementIndex(inputs: inputs, skipDefaultAccess: skipDefaultAccess)
             )
         }
+        // Room for the users of a Graph page of this size (about 400 bytes per assignment), so that the key
+        // table does not grow step by step.
+        let size = (try? FileManager.default.attributesOfItem(atPath: assignments)[.size] as? Int) ?? 0
+        let expectedUsers = min(size / 400, 50_000_000)
         func folding() -> AssignmentFolding {
             AssignmentFolding(
                 EntitlementIndex.Builder(
-                    appRoles: roles, groups: groups, skipDefaultAccess: skipDefaultAccess, expectedUsers: 0))
+                    appRoles: roles, groups: groups, skipDefaultAccess: skipDefaultAccess,
+                    expectedUsers: expectedUsers),
+                file: assignments)
         }
         var folded = folding()
         var diagnostics: [Diagnostic] = []
@@ -82,13 +90,23 @@ private final class AssignmentFolding {
     var count = 0
     var firstError: (any Error)?
 
-    init(_ builder: EntitlementIndex.Builder) {
+    /// The assignments' file (for the compact assignments, which do not carry it).
+    let file: String
+
+    init(_ builder: EntitlementIndex.Builder, file: String) {
         self.builder = builder
+        self.file = file
     }
 
     func add(_ assignment: AppRoleAssignment) {
         count += 1
         guard firstError == nil else { return }
         do { try builder.add(assignment) } catch { firstError = error }
+    }
+
+    func add(_ assignment: CompactAssignment) {
+        count += 1
+        guard firstError == nil else { return }
+        do { try builder.add(assignment, file: file) } catch { firstError = error }
     }
 }

@@ -9,9 +9,12 @@ extension EntitlementIndex {
         private(set) var roleLists = RoleListTable()
         private(set) var diagnostics: [Diagnostic] = []
         private var warnedUnknownRoles: Set<String> = []
-        /// What each `appRoleId` (as written) gives: an index into `roleLists`' values, or -1 for nothing.
-        private var resolvedRoles: [String: Int32] = [:]
-        private var lastRole: (id: String, value: Int32)?
+        /// Numbers the role ids of the assignments given as `AppRoleAssignment`s.
+        private var roleNumbering = CompactAssignment.RoleNumbering()
+        /// Each numbered role id, and what it gives: an index into `roleLists`' values, -1 for nothing, or
+        /// -2 while no assignment that counts has needed it.
+        private var roleIds: [String] = []
+        private var roleValues: [Int32] = []
 
         init(appRoles: [AppRole]?, groups: [String: GroupListing], skipDefaultAccess: Bool, expectedUsers: Int) {
             rolesById = appRoles.map { roles in
@@ -28,30 +31,44 @@ extension EntitlementIndex {
         /// Adds one assignment.
         /// - Throws: `TeprovError(.input)` for a `Group` assignment whose group has no members listing.
         mutating func add(_ assignment: AppRoleAssignment) throws {
-            guard assignment.deletedDateTime == nil, assignment.principalType != .servicePrincipal else { return }
-            let defaultAccess = assignment.isDefaultAccess
-            let value: Int32
-            if defaultAccess {
-                value = skipDefaultAccess ? -1 : roleLists.valueIndex("Default Access")
-            } else if let last = lastRole, last.id == assignment.appRoleId {
-                value = last.value
-            } else {
-                value = resolve(assignment)
-                lastRole = (assignment.appRoleId, value)
+            try add(CompactAssignment(assignment, roles: &roleNumbering), file: assignment.file)
+        }
+
+        /// Adds one assignment read from `file`; assignments must come in the order their roles were numbered.
+        /// - Throws: `TeprovError(.input)` for a `Group` assignment whose group has no members listing.
+        mutating func add(_ assignment: CompactAssignment, file: String) throws {
+            if let roleId = assignment.newRoleId {
+                roleIds.append(roleId)
+                roleValues.append(-2)
+            }
+            guard !assignment.isDeleted, assignment.principalType != .servicePrincipal else { return }
+            let role = Int(assignment.role)
+            let defaultAccess = roleIds[role] == AppRoleAssignment.defaultAccessRoleId
+            var value = roleValues[role]
+            if value == -2 {
+                if defaultAccess {
+                    value = skipDefaultAccess ? -1 : roleLists.valueIndex("Default Access")
+                } else {
+                    value = resolve(roleIds[role], file: file, line: assignment.line)
+                }
+                roleValues[role] = value
             }
             switch assignment.principalType {
             case .user:
-                entitle(assignment.principalId, value: value, defaultAccess: defaultAccess, direct: true)
+                if let guid = assignment.principalGUID {
+                    entitle(guid: guid, value: value, defaultAccess: defaultAccess, direct: true)
+                } else if let principal = assignment.principalText {
+                    entitle(principal, value: value, defaultAccess: defaultAccess, direct: true)
+                }
             case .group:
-                guard let group = groups[assignment.principalId.foldedForLookup] else {
-                    let name =
-                        assignment.principalDisplayName.map { "\"\($0)\" (\(assignment.principalId))" }
-                        ?? assignment.principalId
+                let principal = assignment.principalText ?? ""
+                guard let group = groups[principal.foldedForLookup] else {
+                    let name = assignment.principalDisplayName.map { "\"\($0)\" (\(principal))" } ?? principal
                     throw TeprovError(
                         .input,
                         "group \(name) is assigned to the application but --group-members lists no members for it; "
                             + "export its members or remove the assignment",
-                        file: assignment.file, line: assignment.line)
+                        file: file, line: assignment.line)
                 }
                 for member in group.memberIds {
                     entitle(member, value: value, defaultAccess: defaultAccess, direct: false)
@@ -61,29 +78,20 @@ extension EntitlementIndex {
             }
         }
 
-        /// The entitling value of a (non Default Access) assignment's role, or -1; warns once per unknown role.
-        private mutating func resolve(_ assignment: AppRoleAssignment) -> Int32 {
-            if let known = resolvedRoles[assignment.appRoleId] { return known }
-            let value: Int32
-            if let rolesById {
-                let folded = assignment.appRoleId.foldedForLookup
-                if let role = rolesById[folded] {
-                    value = role.isEnabled ? roleLists.valueIndex(role.effectiveValue) : -1
-                } else {
-                    if warnedUnknownRoles.insert(folded).inserted {
-                        diagnostics.append(
-                            Diagnostic(
-                                .warning, file: assignment.file, line: assignment.line,
-                                "app role \(assignment.appRoleId) is not in --app-roles; its assignments do not entitle"
-                            ))
-                    }
-                    value = -1
-                }
-            } else {
-                value = roleLists.valueIndex(assignment.appRoleId)
+        /// The entitling value of a (non Default Access) role id, or -1; warns once per unknown role.
+        private mutating func resolve(_ roleId: String, file: String, line: Int?) -> Int32 {
+            guard let rolesById else { return roleLists.valueIndex(roleId) }
+            let folded = roleId.foldedForLookup
+            if let role = rolesById[folded] {
+                return role.isEnabled ? roleLists.valueIndex(role.effectiveValue) : -1
             }
-            resolvedRoles[assignment.appRoleId] = value
-            return value
+            if warnedUnknownRoles.insert(folded).inserted {
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, file: file, line: line,
+                        "app role \(roleId) is not in --app-roles; its assignments do not entitle"))
+            }
+            return -1
         }
 
         /// One principal's share of an assignment, waiting in `pending`.
@@ -106,6 +114,10 @@ extension EntitlementIndex {
                 apply(position, inserted: inserted, value: value, defaultAccess: defaultAccess, direct: direct)
                 return
             }
+            entitle(guid: guid, value: value, defaultAccess: defaultAccess, direct: direct)
+        }
+
+        private mutating func entitle(guid: (UInt64, UInt64), value: Int32, defaultAccess: Bool, direct: Bool) {
             if pending.capacity == 0 { pending.reserveCapacity(Self.batchSize) }
             pending.append(PendingEntitlement(guid: guid, value: value, defaultAccess: defaultAccess, direct: direct))
             if pending.count == Self.batchSize { flush() }

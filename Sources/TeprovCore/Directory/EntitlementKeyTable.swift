@@ -140,42 +140,42 @@ struct EntitlementKeyTable: Sendable {
     static func guid(_ text: String) -> (UInt64, UInt64)? {
         guard text.utf8.count == 36 else { return nil }
         var copy = text
-        return copy.withUTF8 { bytes -> (UInt64, UInt64)? in
-            guard bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"), bytes[18] == UInt8(ascii: "-"),
-                bytes[23] == UInt8(ascii: "-")
-            else { return nil }
-            var high: UInt64 = 0
-            var low: UInt64 = 0
-            var valid = true
-            // Digits 0-15 (groups 8-4-4) make the high word, 16-31 (groups 4-12) the low one.
-            hexDigits(bytes, 0, 8, into: &high, valid: &valid)
-            hexDigits(bytes, 9, 4, into: &high, valid: &valid)
-            hexDigits(bytes, 14, 4, into: &high, valid: &valid)
-            hexDigits(bytes, 19, 4, into: &low, valid: &valid)
-            hexDigits(bytes, 24, 12, into: &low, valid: &valid)
-            return valid ? (high, low) : nil
-        }
+        return copy.withUTF8 { guid($0) }
     }
 
-    /// Appends `count` hex digits starting at `start` to `value`; clears `valid` at a byte that is not one.
+    /// `guid(_:)` of UTF-8 bytes.
+    @inline(__always)
+    static func guid(_ bytes: UnsafeBufferPointer<UInt8>) -> (UInt64, UInt64)? {
+        guard bytes.count == 36, bytes[8] == UInt8(ascii: "-"), bytes[13] == UInt8(ascii: "-"),
+            bytes[18] == UInt8(ascii: "-"), bytes[23] == UInt8(ascii: "-")
+        else { return nil }
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var invalid: UInt8 = 0
+        // Digits 0-15 (groups 8-4-4) make the high word, 16-31 (groups 4-12) the low one.
+        hexDigits(bytes, 0, 8, into: &high, invalid: &invalid)
+        hexDigits(bytes, 9, 4, into: &high, invalid: &invalid)
+        hexDigits(bytes, 14, 4, into: &high, invalid: &invalid)
+        hexDigits(bytes, 19, 4, into: &low, invalid: &invalid)
+        hexDigits(bytes, 24, 12, into: &low, invalid: &invalid)
+        return invalid == 0 ? (high, low) : nil
+    }
+
+    /// Appends `count` hex digits starting at `start` to `value`; sets `invalid` at a byte that is not one.
+    /// Without branches: whether a digit is a letter is as random as the GUID, so a branch would mispredict.
     @inline(__always)
     private static func hexDigits(
-        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int, into value: inout UInt64, valid: inout Bool
+        _ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ count: Int, into value: inout UInt64,
+        invalid: inout UInt8
     ) {
         for position in start..<(start + count) {
             let byte = bytes[position]
-            let digit = byte &- UInt8(ascii: "0")
-            let letter = (byte | 0x20) &- UInt8(ascii: "a")
-            let nibble: UInt8
-            if digit < 10 {
-                nibble = digit
-            } else if letter < 6 {
-                nibble = letter &+ 10
-            } else {
-                valid = false
-                nibble = 0
-            }
-            value = value << 4 | UInt64(nibble)
+            let isDigit = byte &- UInt8(ascii: "0") < 10
+            let isLetter = (byte | 0x20) &- UInt8(ascii: "a") < 6
+            invalid |= (isDigit || isLetter) ? 0 : 1
+            // '0'-'9' are 0x30-0x39 and 'a'-'f' / 'A'-'F' are 0x61-0x66 / 0x41-0x46: bit 6 says letter.
+            let nibble = (byte & 0x0F) &+ (byte >> 6) &* 9
+            value = value << 4 | UInt64(nibble & 0x0F)
         }
     }
 }

@@ -29,30 +29,45 @@ enum GraphAssignmentPageReader {
         -> Bool
     {
         var page = PageParser(input: try ChunkedInput(path: path, chunkSize: chunkSize), path: path)
-        return try page.read(onAssignment)
+        var lastRole = RepeatedText()
+        return try page.read(
+            { raw, bytes in raw.assignment(in: bytes, file: path, lastRole: &lastRole) }, onAssignment)
     }
 
-    /// `read(path:onAssignment:)` with the parsing on another thread: assignments reach `onAssignment`
+    /// `read(path:chunkSize:onAssignment:)` giving each assignment as the entitlement index needs it (the
+    /// same assignments: `CompactAssignment(_:roles:)` of each, with role ids numbered from the file's start).
+    static func readCompact(
+        path: String, chunkSize: Int = 1 << 20, onAssignment: (consuming CompactAssignment) -> Void
+    ) throws -> Bool {
+        var page = PageParser(input: try ChunkedInput(path: path, chunkSize: chunkSize), path: path)
+        var roles = RoleInterning()
+        return try page.read({ raw, bytes in raw.compact(in: bytes, roles: &roles) }, onAssignment)
+    }
+
+    /// `readCompact(path:onAssignment:)` with the parsing on another thread: assignments reach `onAssignment`
     /// on the calling thread, in file order, in batches handed over as they are parsed (on two cores,
-    /// building the entitlement index overlaps reading the file). Same result and errors as `read`.
-    static func readInBackground(path: String, onAssignment: (AppRoleAssignment) -> Void) throws -> Bool {
-        let handoff = BatchHandoff<AppRoleAssignment>(capacity: 8)
+    /// building the entitlement index overlaps reading the file). Same result and errors as `readCompact`.
+    static func readInBackground(path: String, onAssignment: (CompactAssignment) -> Void) throws -> Bool {
+        let handoff = BatchHandoff<CompactAssignment>(capacity: 8)
         let outcome = BackgroundWork { () throws -> Bool in
             defer { handoff.end() }
-            var batch: [AppRoleAssignment] = []
+            var batch: [CompactAssignment] = []
             batch.reserveCapacity(Self.batchSize)
-            let read = try Self.read(path: path) { (assignment: consuming AppRoleAssignment) in
+            let read = try Self.readCompact(path: path) { (assignment: consuming CompactAssignment) in
                 batch.append(assignment)
                 if batch.count == Self.batchSize {
                     handoff.put(batch)
-                    batch.removeAll(keepingCapacity: true)
+                    batch = []
+                    batch.reserveCapacity(Self.batchSize)
                 }
             }
             if !batch.isEmpty { handoff.put(batch) }
             return read
         }
         while let batch = handoff.take() {
-            for assignment in batch { onAssignment(assignment) }
+            batch.withUnsafeBufferPointer { assignments in
+                for index in assignments.indices { onAssignment(assignments[index]) }
+            }
         }
         return try outcome.value()
     }
@@ -90,12 +105,38 @@ enum GraphAssignmentPageReader {
         var bytes: [UInt8] = []
         var text: String?
 
+        /// `raw` is the last bytes given to `text(of:)`.
+        @inline(__always)
+        func repeats(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
+            guard text != nil, raw.count == bytes.count, let base = raw.baseAddress else { return false }
+            return bytes.withUnsafeBufferPointer { kept in
+                kept.baseAddress.map { memcmp(base, $0, raw.count) == 0 } ?? false
+            }
+        }
+
         /// The text of `raw` (as `JSONTextValue.normalized` gives it), reused when `raw` repeats the last bytes.
         mutating func text(of raw: UnsafeBufferPointer<UInt8>) -> String? {
-            if let text, raw.elementsEqual(bytes) { return text }
+            if repeats(raw) { return text }
             bytes = Array(raw)
             text = JSONTextValue.normalized(raw)
             return text
+        }
+    }
+
+    /// Numbers role ids (as `JSONTextValue.normalized` gives them) in the order they are first met, as
+    /// `CompactAssignment.RoleNumbering` does, looking at the bytes only while the same role id repeats.
+    struct RoleInterning {
+        private var last = RepeatedText()
+        private var lastNumber: Int32 = 0
+        private var numbering = CompactAssignment.RoleNumbering()
+
+        /// The number of a role id given by its raw bytes (`nil`: Default Access), and the id when it is new.
+        mutating func number(_ raw: UnsafeBufferPointer<UInt8>?) -> (role: Int32, newRoleId: String?) {
+            guard let raw else { return numbering.number(AppRoleAssignment.defaultAccessRoleId) }
+            if last.repeats(raw) { return (lastNumber, nil) }
+            let numbered = numbering.number(last.text(of: raw) ?? AppRoleAssignment.defaultAccessRoleId)
+            lastNumber = numbered.role
+            return numbered
         }
     }
 
@@ -135,7 +176,12 @@ enum GraphAssignmentPageReader {
             }
         }
 
-        mutating func read(_ onAssignment: (consuming AppRoleAssignment) -> Void) throws -> Bool {
+        /// Reads the page, making each assignment with `make` from its members' bytes (`nil`: not in this
+        /// reader's form) and handing it to `onAssignment`.
+        mutating func read<Assignment>(
+            _ make: (RawAssignment, UnsafeBufferPointer<UInt8>) -> Assignment?,
+            _ onAssignment: (consuming Assignment) -> Void
+        ) throws -> Bool {
             try loadAhead()
             let opened = scan { scanner -> Bool in
                 guard scanner.consume(UInt8(ascii: "{")) else { return false }
@@ -147,14 +193,13 @@ enum GraphAssignmentPageReader {
             }
             guard opened else { return false }
             var count = 0
-            let path = self.path
-            // The last role id read: assignments repeat a handful of roles, so its `String` is reused.
-            var lastRole = RepeatedText()
             while true {
                 try loadAhead()
                 // The assignment goes to `onAssignment` from inside the scan: nothing is copied on the way out.
                 let next = scan { scanner -> Separator in
-                    guard let assignment = scanner.assignment(file: path, lastRole: &lastRole) else { return .invalid }
+                    guard let raw = scanner.assignment(), let assignment = make(raw, scanner.bytes) else {
+                        return .invalid
+                    }
                     if scanner.consume(UInt8(ascii: ",")) {
                         onAssignment(assignment)
                         return .more
@@ -284,14 +329,12 @@ enum GraphAssignmentPageReader {
             (word &- UInt64(limit) &* 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080
         }
 
-        /// One assignment object, from its `{` through its `}`.
-        /// - Parameter lastRole: the role id read last, reused when this object has the same.
-        mutating func assignment(file: String, lastRole: inout RepeatedText) -> AppRoleAssignment? {
+        /// One assignment object, from its `{` through its `}`: where its kept members' values are.
+        mutating func assignment() -> RawAssignment? {
             skipWhitespace()
             let objectLine = line
             guard consume(UInt8(ascii: "{")) else { return nil }
-            // The five kept members, by slot (a tuple: no array to allocate per object).
-            var values: (String?, String?, String?, String?, String?) = (nil, nil, nil, nil, nil)
+            var raw = RawAssignment(line: objectLine)
             var seen = 0  // bit per member of `members`
             var expected = 0  // members usually come in Graph's order
             let members = GraphAssignmentPageReader.members
@@ -317,29 +360,87 @@ enum GraphAssignmentPageReader {
                     continue
                 }
                 guard let range = string() else { return nil }
-                let slot = members[member].slot
-                guard slot >= 0 else { continue }
-                let raw = UnsafeBufferPointer(rebasing: bytes[range])
-                let text = slot == 2 ? lastRole.text(of: raw) : JSONTextValue.normalized(raw)
-                switch slot {
-                case 0: values.0 = text
-                case 1: values.1 = text
-                case 2: values.2 = text
-                case 3: values.3 = text
-                default: values.4 = text
+                switch members[member].slot {
+                case 0: raw.principalId = range
+                case 1: raw.principalType = range
+                case 2: raw.appRoleId = range
+                case 3: raw.principalDisplayName = range
+                case 4: raw.deletedDateTime = range
+                default: continue
                 }
             } while consume(UInt8(ascii: ","))
-            // The values are moved out of the tuple (`take()`), not copied and then released with it.
-            guard consume(UInt8(ascii: "}")), let principalId = values.0.take(), let typeText = values.1.take(),
-                let type = AppRoleAssignment.PrincipalType(rawValue: typeText)
-                    ?? AppRoleAssignment.PrincipalType.allCases.first(where: {
-                        $0.rawValue.lowercased() == typeText.lowercased()
-                    })
-            else { return nil }
+            guard consume(UInt8(ascii: "}")) else { return nil }
+            return raw
+        }
+    }
+
+    /// The kept members of an assignment object, as ranges of the scanned bytes (`nil`: `null` or absent).
+    struct RawAssignment {
+        var principalId: Range<Int>?
+        var principalType: Range<Int>?
+        var appRoleId: Range<Int>?
+        var principalDisplayName: Range<Int>?
+        var deletedDateTime: Range<Int>?
+        var line: Int
+
+        init(line: Int) {
+            self.line = line
+        }
+
+        /// The value of a member, as the general reader gives it (trimmed, in NFC; `nil` when blank).
+        @inline(__always)
+        static func text(_ range: Range<Int>?, in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+            range.flatMap { JSONTextValue.normalized(UnsafeBufferPointer(rebasing: bytes[$0])) }
+        }
+
+        /// The principal type, as the general reader reads it (any letter case), or `nil`.
+        func type(in bytes: UnsafeBufferPointer<UInt8>) -> AppRoleAssignment.PrincipalType? {
+            guard let range = principalType else { return nil }
+            let raw = UnsafeBufferPointer(rebasing: bytes[range])
+            if raw.elementsEqual("User".utf8) { return .user }
+            guard let text = JSONTextValue.normalized(raw) else { return nil }
+            return AppRoleAssignment.PrincipalType(rawValue: text)
+                ?? AppRoleAssignment.PrincipalType.allCases.first(where: {
+                    $0.rawValue.lowercased() == text.lowercased()
+                })
+        }
+
+        /// The assignment as the general reader gives it.
+        /// - Parameter lastRole: the role id read last, reused when this object has the same (assignments
+        ///   repeat a handful of roles).
+        func assignment(in bytes: UnsafeBufferPointer<UInt8>, file: String, lastRole: inout RepeatedText)
+            -> AppRoleAssignment?
+        {
+            guard let principalId = Self.text(principalId, in: bytes), let type = type(in: bytes) else { return nil }
+            let role = appRoleId.flatMap { lastRole.text(of: UnsafeBufferPointer(rebasing: bytes[$0])) }
             return AppRoleAssignment(
                 principalId: principalId, principalType: type,
-                appRoleId: values.2.take() ?? AppRoleAssignment.defaultAccessRoleId,
-                principalDisplayName: values.3.take(), deletedDateTime: values.4.take(), file: file, line: objectLine)
+                appRoleId: role ?? AppRoleAssignment.defaultAccessRoleId,
+                principalDisplayName: Self.text(principalDisplayName, in: bytes),
+                deletedDateTime: Self.text(deletedDateTime, in: bytes), file: file, line: line)
+        }
+
+        /// `CompactAssignment(assignment(in:file:lastRole:), roles:)`, without making the texts it does not keep:
+        /// a GUID principal id of 36 bytes is parsed from its bytes.
+        func compact(in bytes: UnsafeBufferPointer<UInt8>, roles: inout RoleInterning) -> CompactAssignment? {
+            guard let idRange = principalId, let type = type(in: bytes) else { return nil }
+            let isGroup = type == .group
+            var guid: (UInt64, UInt64)?
+            var text: String?
+            if idRange.count == 36, !isGroup {
+                guid = EntitlementKeyTable.guid(UnsafeBufferPointer(rebasing: bytes[idRange]))
+            }
+            if guid == nil {
+                guard let id = Self.text(idRange, in: bytes) else { return nil }
+                guid = EntitlementKeyTable.guid(id)
+                if guid == nil || isGroup { text = id }
+            }
+            let role = roles.number(appRoleId.map { UnsafeBufferPointer(rebasing: bytes[$0]) })
+            return CompactAssignment(
+                principalGUID: guid, principalText: text, principalType: type, role: role.role,
+                newRoleId: role.newRoleId,
+                principalDisplayName: isGroup ? Self.text(principalDisplayName, in: bytes) : nil,
+                isDeleted: Self.text(deletedDateTime, in: bytes) != nil, line: line)
         }
     }
 }
