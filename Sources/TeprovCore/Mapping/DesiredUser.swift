@@ -39,7 +39,6 @@ public struct DesiredUser: Sendable {
     private var storedRawMatchingValues: [String]
     private var rawMatchingValuesAreStored: Bool
 
-    @inline(never)
     init(
         origin: RecordOrigin, sourceId: String?, userPrincipalName: String?, scope: ScopeDecision,
         fromDeletedExport: Bool, diagnostics: [Diagnostic], layout: MappingLayout, mapped: [AttributeValue?],

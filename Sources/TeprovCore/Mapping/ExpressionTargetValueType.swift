@@ -8,7 +8,9 @@ public enum TargetValueType: Sendable, Hashable {
     case boolean
 
     /// The value typed for the target, or `nil`; a value that cannot be typed adds a diagnostic.
-    public func convert(_ value: AttributeValue?, diagnostics: inout [String]) -> AttributeValue? {
+    public func convert(_ value: consuming AttributeValue?, diagnostics: inout [String]) -> AttributeValue? {
+        // The usual case first, handing the value on without copying it: text for a text target.
+        if self == .string, case .string(let text)? = value { return text.isEmpty ? nil : value }
         guard var value else { return nil }
         if case .multi(let items) = value {
             switch items.count {

@@ -80,8 +80,10 @@ public struct ScopeEvaluator: Sendable {
             )
         }
         var entitlement: EntitlementIndex.Entitlement?
-        if let entitlements, let text = id?.scalarText {
-            entitlement = entitlements.entitlement(forUserId: text, hint: &hint)
+        // Called through the optional: `if let entitlements` would copy the index (a retain and a release of
+        // each of its tables) for every record.
+        if let text = id?.scalarText {
+            entitlement = entitlements?.entitlement(forUserId: text, hint: &hint)
         }
         let roles = entitlement?.roleValues ?? []
         if fromDeletedExport || deleted != nil {
