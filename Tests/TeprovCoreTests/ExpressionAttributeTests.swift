@@ -13,6 +13,14 @@ import Testing
         ("_domain.com#EXT#@t", "_domain.com#EXT#@t"),
         ("alias_#EXT#@t", "alias_#EXT#@t"),
         ("zoë_bücher.de#EXT#@t", "zoë@bücher.de"),
+        // `#` that does not start the marker, before it or alone; the marker at the very end.
+        ("a#b_c.com#EXT#@t", "a#b@c.com"),
+        ("a_b.com##EXT#@t", "a@b.com#"),
+        ("a_b.com#EX#EXT#", "a@b.com#EX"),
+        ("a_b#Ext#", "a@b"),
+        ("#EXT", "#EXT"),
+        ("a_b#EX", "a_b#EX"),
+        ("####", "####"),
     ])
     func guestPrincipalNames(raw: String, seen: String) {
         #expect(GuestUserPrincipalName.externalForm(of: raw) == seen)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a guest's `userPrincipalName` is seen (SPEC §4; HPW B2B note: "#EXT# and your domain is stripped …
 /// only their original alias@theirdomain is used for matching or provisioning").
 public enum GuestUserPrincipalName {
@@ -33,13 +35,17 @@ public enum GuestUserPrincipalName {
         return (underscore, marker)
     }
 
-    /// Where `#EXT#` starts (case-insensitive); a member UPN, without `#`, is one pass over its bytes.
+    /// Where `#EXT#` starts (case-insensitive); a member UPN, without `#`, is one `memchr` over its bytes.
     private static func markerOffset(in bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        guard let base = bytes.baseAddress else { return nil }
         let count = bytes.count
         var position = 0
         while position + 5 <= count {
-            if bytes[position] == 0x23, bytes[position + 4] == 0x23, bytes[position + 1] | 0x20 == 0x65,
-                bytes[position + 2] | 0x20 == 0x78, bytes[position + 3] | 0x20 == 0x74
+            // The next `#` that can start a marker (at most `count - 5`).
+            guard let found = memchr(base + position, 0x23, count - 4 - position) else { return nil }
+            position = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+            if bytes[position + 4] == 0x23, bytes[position + 1] | 0x20 == 0x65, bytes[position + 2] | 0x20 == 0x78,
+                bytes[position + 3] | 0x20 == 0x74
             {
                 return position
             }
