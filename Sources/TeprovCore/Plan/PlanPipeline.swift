@@ -110,50 +110,20 @@ public struct PlanPipeline: Sendable {
     {
         // The second core reads the snapshot, indexes its users and hashes every input file meanwhile.
         let preparation = startPreparation(options, config: config)
-        let (inputs, assignmentCount, entitlements) = try options.directory.loadIndexed(
-            skipDefaultAccess: config.skipDefaultAccess)
-        let normalization = try Normalization(config: config, entitlements: entitlements)
-        var projectionKeys = normalization.projection.keys
-        projectionKeys.formUnion(["mail", "displayName", "givenName", "surname"])
-        let projection = AttributeProjection(projectionKeys)
-
-        var users: [DesiredUser] = []
-        var invalid: [InvalidRecord] = []
-        var diagnostics = inputs.diagnostics
-        var liveRecords = 0
-        var resolvedAssignees = 0
-        let explainer =
-            options.explain.isEmpty ? nil : ImportExplanation(names: options.explain, scope: normalization.scope)
-        var explainDetails: [RecordOrigin: [String]] = [:]
-        /// Reads `--users` (deleted: false) or `--deleted` files; returns their summaries.
-        func readAll(_ paths: [String], deleted: Bool) throws -> [ReadSummary] {
-            try paths.map { path in
-                let summary = try readExport(
-                    path, projection, normalization, deleted: deleted, explainer: explainer, into: &users,
-                    explainDetails: &explainDetails, resolvedAssignees: &resolvedAssignees)
-                if !deleted { liveRecords += summary.records }
-                invalid += summary.invalidRecords
-                diagnostics += summary.diagnostics
-                return summary
-            }
-        }
-        let userSummaries = try readAll(options.users, deleted: false)
-        let deletedSummaries = try readAll(options.deleted, deleted: true)
+        let sources = try readSources(options, config: config)
+        let inputs = sources.inputs
+        let users = sources.users
+        let invalid = sources.invalid
+        var diagnostics = sources.diagnostics
         let prepared = try preparation.value()
-        let userInputs = try userSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
-        let deletedInputs = try deletedSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
+        let userInputs = try sources.userSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
+        let deletedInputs = try sources.deletedSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
         for user in users { diagnostics += user.diagnostics }
-        if let entitlements = normalization.entitlements {
-            diagnostics += entitlements.diagnostics
-            // Records named directly by a `User` assignment, counted while scoping (SPEC §3 warning).
-            let resolved = resolvedAssignees
-            if let file = options.directory.assignments,
-                let warning = entitlements.identifierMismatchWarning(resolved: resolved, file: file)
-            {
-                diagnostics.append(warning)
-            }
-        }
+        diagnostics += sources.entitlementDiagnostics
         try checkInvalidLimits(invalid: invalid.count, valid: users.count, config: config)
+        let liveRecords = sources.liveRecords
+        let assignmentCount = sources.assignmentCount
+        let explainDetails = sources.explainDetails
 
         let snapshot = try prepared.snapshot.get()
         let (info, targets) = (snapshot.info, snapshot.targets)
@@ -210,10 +180,72 @@ public struct PlanPipeline: Sendable {
         reconcileInput.explainDetails = explainDetails
         reconcileInput.targetIndexes = snapshot.indexes
         let result = Reconciler.reconcile(reconcileInput)
-        retiring.keep(reconcileInput, users, prepared, snapshot, normalization)
+        retiring.keep(reconcileInput, users, prepared, snapshot)
         return ReconciledStage(
             result: result, diagnostics: diagnostics + result.diagnostics, sourceRecords: users.count,
             snapshotInfo: info, inputMembers: inputMembers)
+    }
+
+    /// What `readSources` read: the desired users and what the plan says about the inputs.
+    struct SourceRead {
+        var inputs: DirectoryInputs
+        var assignmentCount: Int
+        var users: [DesiredUser] = []
+        var invalid: [InvalidRecord] = []
+        /// The directory inputs' and the exports' diagnostics (not the users' own).
+        var diagnostics: [Diagnostic]
+        /// The entitlement index's diagnostics and the SPEC §3 "different identifiers" warning.
+        var entitlementDiagnostics: [Diagnostic] = []
+        var liveRecords = 0
+        var userSummaries: [ReadSummary] = []
+        var deletedSummaries: [ReadSummary] = []
+        var explainDetails: [RecordOrigin: [String]] = [:]
+    }
+
+    /// Reads the directory inputs and the exports, and normalizes and scopes every record. The entitlement
+    /// index (about 80 MB at a million users) is needed only here, so it is freed when this returns instead
+    /// of staying alive through reconciling, where the plan's memory peaks.
+    static func readSources(_ options: Options, config: TeprovConfig) throws -> SourceRead {
+        let (inputs, assignmentCount, entitlements) = try options.directory.loadIndexed(
+            skipDefaultAccess: config.skipDefaultAccess)
+        let normalization = try Normalization(config: config, entitlements: entitlements)
+        var projectionKeys = normalization.projection.keys
+        projectionKeys.formUnion(["mail", "displayName", "givenName", "surname"])
+        let projection = AttributeProjection(projectionKeys)
+
+        var read = SourceRead(inputs: inputs, assignmentCount: assignmentCount, diagnostics: inputs.diagnostics)
+        // Separate variables: two `inout` accesses to members of `read` from the closure would conflict.
+        var users: [DesiredUser] = []
+        var explainDetails: [RecordOrigin: [String]] = [:]
+        var resolvedAssignees = 0
+        let explainer =
+            options.explain.isEmpty ? nil : ImportExplanation(names: options.explain, scope: normalization.scope)
+        /// Reads `--users` (deleted: false) or `--deleted` files; returns their summaries.
+        func readAll(_ paths: [String], deleted: Bool) throws -> [ReadSummary] {
+            try paths.map { path in
+                let summary = try readExport(
+                    path, projection, normalization, deleted: deleted, explainer: explainer, into: &users,
+                    explainDetails: &explainDetails, resolvedAssignees: &resolvedAssignees)
+                if !deleted { read.liveRecords += summary.records }
+                read.invalid += summary.invalidRecords
+                read.diagnostics += summary.diagnostics
+                return summary
+            }
+        }
+        read.userSummaries = try readAll(options.users, deleted: false)
+        read.deletedSummaries = try readAll(options.deleted, deleted: true)
+        swap(&read.users, &users)
+        swap(&read.explainDetails, &explainDetails)
+        if let entitlements = normalization.entitlements {
+            read.entitlementDiagnostics += entitlements.diagnostics
+            // Records named directly by a `User` assignment, counted while scoping (SPEC §3 warning).
+            if let file = options.directory.assignments,
+                let warning = entitlements.identifierMismatchWarning(resolved: resolvedAssignees, file: file)
+            {
+                read.entitlementDiagnostics.append(warning)
+            }
+        }
+        return read
     }
 
     private static func count(_ value: Int) -> JSONValue { .int(Int64(value)) }
