@@ -39,22 +39,18 @@ public struct DesiredUser: Sendable {
     private var storedRawMatchingValues: [String]
     private var rawMatchingValuesAreStored: Bool
 
-    init(
+    /// A desired user. Goes through the memberwise initializer: the explicit one built the value in a
+    /// temporary and copied it (a retain and a release of every reference it holds) into the result.
+    static func make(
         origin: RecordOrigin, sourceId: String?, userPrincipalName: String?, scope: ScopeDecision,
         fromDeletedExport: Bool, diagnostics: [Diagnostic], layout: MappingLayout, mapped: [AttributeValue?],
         ignoredFlowSlots: [Int], storedRawMatchingValues: [String]?
-    ) {
-        self.origin = origin
-        self.sourceId = sourceId
-        self.userPrincipalName = userPrincipalName
-        self.scope = scope
-        self.fromDeletedExport = fromDeletedExport
-        self.diagnostics = diagnostics
-        self.layout = layout
-        self.mapped = mapped
-        self.ignoredFlowSlots = ignoredFlowSlots
-        self.storedRawMatchingValues = storedRawMatchingValues ?? []
-        self.rawMatchingValuesAreStored = storedRawMatchingValues != nil
+    ) -> DesiredUser {
+        DesiredUser(
+            origin: origin, sourceId: sourceId, userPrincipalName: userPrincipalName, scope: scope,
+            fromDeletedExport: fromDeletedExport, diagnostics: diagnostics, layout: layout, mapped: mapped,
+            ignoredFlowSlots: ignoredFlowSlots, storedRawMatchingValues: storedRawMatchingValues ?? [],
+            rawMatchingValuesAreStored: storedRawMatchingValues != nil)
     }
 
     /// The mapped value of slot `slot` (`nil` = not sent).

@@ -64,7 +64,7 @@ public struct DesiredUserBuilder: Sendable {
         // or the matching mappings read other attributes.
         let rawKept =
             layout.matchingSourcesAreKept && sourceId?.isMultiValued != true && principalName?.isMultiValued != true
-        return DesiredUser(
+        return DesiredUser.make(
             origin: record.origin, sourceId: sourceId?.scalarText, userPrincipalName: principalName?.scalarText,
             scope: scope, fromDeletedExport: fromDeletedExport, diagnostics: diagnostics, layout: layout,
             mapped: mapped, ignoredFlowSlots: ignoredFlowSlots,

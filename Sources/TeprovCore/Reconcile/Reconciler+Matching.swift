@@ -177,8 +177,10 @@ extension ReconcileRun {
     func matchUsers() {
         let externalIdMapped = slots.externalIdSlot != nil
         let targets = self.targets
+        // A local array: an element of `input.users` was copied whole (every reference retained) to read it.
+        let users = input.users
         let firsts = firstTargetsOfUsers()
-        for user in input.users.indices where !skippedUsers[user] {
+        for user in users.indices where !skippedUsers[user] {
             for position in matchers.indices {
                 guard let value = matchingValue(user, position) else { continue }
                 let isUserName = slots.matcherIsUserName[position]
@@ -195,7 +197,7 @@ extension ReconcileRun {
                     trace(
                         user: user,
                         "match: \(slots.matcherTexts[position]) = \(value) → \(candidates.count) target(s)")
-                    protect(values: input.users[user].rawMatchingValues)
+                    protect(values: users[user].rawMatchingValues)
                     protectedTargets.formUnion(candidates)
                     skip(
                         user, target: candidates[0], "DuplicateTargetEntries",
@@ -204,9 +206,10 @@ extension ReconcileRun {
                 }
                 trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 1 target(s)")
                 if isUserName, externalIdMapped, let targetAnchor = targets[target].externalId {
-                    let ownAnchor = slots.externalIdSlot.flatMap { input.users[user].value(at: $0)?.scalarText }
+                    var ownAnchor: String?
+                    if let slot = slots.externalIdSlot { ownAnchor = users[user].value(at: slot)?.scalarText }
                     if ownAnchor != targetAnchor {
-                        protect(values: input.users[user].rawMatchingValues)
+                        protect(values: users[user].rawMatchingValues)
                         protectedTargets.insert(target)
                         skip(
                             user, target: target, "AnchorConflict",
