@@ -119,4 +119,23 @@ import Testing
         #expect(error?.file == "memory")
         #expect(error?.description == "memory, line 1: the JSON ends in the middle of an object; the file is truncated")
     }
+
+    /// An HTTP body is not called a file: a cut-off response says "the response is truncated".
+    @Test(arguments: [
+        ("{\"a\": [1", "the JSON ends in the middle of an array; the response is truncated"),
+        ("{\"a\"", "the JSON ends after an object key, before its value; the response is truncated"),
+        ("[\"abc", "the JSON ends inside a string; the response is truncated or a closing quote is missing"),
+    ])
+    func truncatedResponsesAreCalledResponses(text: String, message: String) {
+        let tokenizer = JSONTokenizer(bytes: Array(text.utf8), sourceName: "https://api/Users", inputNoun: "response")
+        #expect(throws: TeprovError.self) {
+            do {
+                _ = try tokenizer.readValue()
+            } catch let error as TeprovError {
+                #expect(error.message == message)
+                #expect(error.file == "https://api/Users")
+                throw error
+            }
+        }
+    }
 }

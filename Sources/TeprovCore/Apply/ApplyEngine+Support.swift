@@ -140,7 +140,7 @@ extension ApplyEngine {
     }
 
     static func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
-        let tokenizer = JSONTokenizer(bytes: bytes, sourceName: "server answer")
+        let tokenizer = JSONTokenizer(bytes: bytes, sourceName: "server answer", inputNoun: "response")
         let value = try tokenizer.readValue()
         try tokenizer.expectEndOfInput()
         return value

@@ -173,7 +173,7 @@ extension OfflineUserStore {
             throw OfflineSCIMError.invalidSyntax("Invalid JSON: the request has no body")
         }
         do {
-            let tokenizer = JSONTokenizer(bytes: bytes, sourceName: "request body")
+            let tokenizer = JSONTokenizer(bytes: bytes, sourceName: "request body", inputNoun: "request body")
             let value = try tokenizer.readValue()
             try tokenizer.expectEndOfInput()
             return value

@@ -21,7 +21,7 @@ struct SnapshotCapturePage {
     ///   missing or negative `totalResults`, or a user without a string `id`.
     static func parse(body: [UInt8], sourceName: String, readsUsers: Bool = true) throws -> SnapshotCapturePage {
         // An in-memory tokenizer's buffer offsets are offsets in `body`: users' ranges come from them.
-        let tokenizer = JSONTokenizer(bytes: body, sourceName: sourceName)
+        let tokenizer = JSONTokenizer(bytes: body, sourceName: sourceName, inputNoun: "response")
         guard try tokenizer.next() == .beginObject else {
             throw notAListResponse(sourceName, "is not a JSON object")
         }

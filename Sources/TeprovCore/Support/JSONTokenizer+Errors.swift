@@ -8,14 +8,14 @@ extension JSONTokenizer {
     func truncatedError() -> TeprovError {
         let container = openContainers > 0 && containerIsObject[openContainers - 1] ? "an object" : "an array"
         if expectation == .colon {
-            return failure("the JSON ends after an object key, before its value; the file is truncated")
+            return failure("the JSON ends after an object key, before its value; the \(inputNoun) is truncated")
         }
-        return failure("the JSON ends in the middle of \(container); the file is truncated")
+        return failure("the JSON ends in the middle of \(container); the \(inputNoun) is truncated")
     }
 
     /// The input ended inside a string.
     func truncatedStringError() -> TeprovError {
-        failure("the JSON ends inside a string; the file is truncated or a closing quote is missing")
+        failure("the JSON ends inside a string; the \(inputNoun) is truncated or a closing quote is missing")
     }
 
     func stringTooLongError() -> TeprovError {

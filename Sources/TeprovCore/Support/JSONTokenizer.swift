@@ -18,6 +18,8 @@ public final class JSONTokenizer {
 
     /// The file path (or description of an in-memory source) used in error messages.
     public let sourceName: String
+    /// What the input is, in error messages: "file", or "response" for an HTTP body.
+    public let inputNoun: String
     public let maximumDepth: Int
     public let maximumStringLength: Int
     /// 1-based line where the current token starts.
@@ -77,6 +79,7 @@ public final class JSONTokenizer {
     ) {
         self.source = reader
         self.sourceName = reader.path
+        self.inputNoun = "file"
         self.sourceExhausted = false
         self.maximumDepth = max(maximumDepth, 1)
         self.maximumStringLength = max(maximumStringLength, 0)
@@ -97,13 +100,18 @@ public final class JSONTokenizer {
     }
 
     /// Tokenizes UTF-8 bytes held in memory (an HTTP body, a test input); a leading UTF-8 BOM is skipped.
-    /// - Parameter sourceName: names the input in error messages, e.g. the request URL.
+    /// - Parameters:
+    ///   - sourceName: names the input in error messages, e.g. the request URL.
+    ///   - inputNoun: what the input is, in error messages ("the file is truncated"): `"response"` for an
+    ///     HTTP body.
     public init(
-        bytes: [UInt8], sourceName: String, maximumDepth: Int = JSONTokenizer.defaultMaximumDepth,
+        bytes: [UInt8], sourceName: String, inputNoun: String = "file",
+        maximumDepth: Int = JSONTokenizer.defaultMaximumDepth,
         maximumStringLength: Int = JSONTokenizer.defaultMaximumStringLength
     ) {
         self.source = nil
         self.sourceName = sourceName
+        self.inputNoun = inputNoun
         self.sourceExhausted = true
         self.maximumDepth = max(maximumDepth, 1)
         self.maximumStringLength = max(maximumStringLength, 0)
