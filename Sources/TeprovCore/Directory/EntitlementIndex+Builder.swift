@@ -15,6 +15,8 @@ extension EntitlementIndex {
         /// -2 while no assignment that counts has needed it.
         private var roleIds: [String] = []
         private var roleValues: [Int32] = []
+        /// Whether each numbered role id is Default Access's, told once when the id is numbered.
+        private var roleIsDefaultAccess: [Bool] = []
 
         init(appRoles: [AppRole]?, groups: [String: GroupListing], skipDefaultAccess: Bool, expectedUsers: Int) {
             rolesById = appRoles.map { roles in
@@ -40,10 +42,11 @@ extension EntitlementIndex {
             if let roleId = assignment.newRoleId {
                 roleIds.append(roleId)
                 roleValues.append(-2)
+                roleIsDefaultAccess.append(roleId == AppRoleAssignment.defaultAccessRoleId)
             }
             guard !assignment.isDeleted, assignment.principalType != .servicePrincipal else { return }
             let role = Int(assignment.role)
-            let defaultAccess = roleIds[role] == AppRoleAssignment.defaultAccessRoleId
+            let defaultAccess = roleIsDefaultAccess[role]
             var value = roleValues[role]
             if value == -2 {
                 if defaultAccess {
