@@ -95,6 +95,51 @@ import Testing
         #expect(prefetched == sequential)
     }
 
+    /// Rows after the first batches come with their values worked out on the background thread
+    /// (`CSVPreparedField`): every kind of value must read exactly as on one thread.
+    static let trickyRows: [String] = [
+        "a@x.com, True ,TRUE\u{00A0},\u{00A0},Zoe\u{0301},\"a \"\"b\"\"\"c",
+        "b@x.com,fals,FaLse,   ,Anaïs Dupré-Łukasiewicz the Third,\"Lee, Bob\"",
+        "c@x.com,false,True,fifteen bytes..,sixteen bytes...,\u{3000}Straße\u{3000}",
+        "d@x.com,,\t,\"  quoted  \",\"\",1 Grand Canal Square Dublin",
+        "e@x.com,FALSE\u{2003},true,café,\u{0065}\u{0301}\u{0065}\u{0301}\u{0065}\u{0301}\u{0065}\u{0301}x,z",
+        "f@x.com,only two",
+        "g@x.com,1,2,3,4,5,6",
+        ",,,,,",
+    ]
+
+    @Test func valuesWorkedOutAheadReadTheSameAsOnOneThread() throws {
+        var text = "mail,a,b,c,d,e\r\n"
+        for row in 0..<25_000 { text += "user\(row)@contoso.com,Human Resources Department,x,y,z,w\r\n" }
+        for _ in 0..<40 { text += Self.trickyRows.joined(separator: "\r\n") + "\r\n" }
+        let bytes = Array(text.utf8)
+        let sequential = try Self.read(bytes, prefetch: false)
+        let prefetched = try Self.read(bytes, prefetch: true)
+        #expect(sequential.records.count == 25_000 + 40 * 6)
+        #expect(sequential.diagnostics.count == 40)
+        #expect(prefetched == sequential)
+        let tail = sequential.records.suffix(6).map { String($0.split(separator: " ", maxSplits: 1)[1]) }
+        #expect(
+            tail == [
+                #"mail=string("a@x.com")|a=bool(true)|b=bool(true)|d=string("Zoé")|e=string("a \"b\"c")"#,
+                #"mail=string("b@x.com")|a=string("fals")|b=string("FaLse")|d=string("Anaïs Dupré-Łukasiewicz the Third")|e=string("Lee, Bob")"#,
+                #"mail=string("c@x.com")|a=bool(false)|b=bool(true)|c=string("fifteen bytes..")|d=string("sixteen bytes...")|e=string("Straße")"#,
+                #"mail=string("d@x.com")|c=string("quoted")|e=string("1 Grand Canal Square Dublin")"#,
+                #"mail=string("e@x.com")|a=bool(false)|b=bool(true)|c=string("café")|d=string("ééééx")|e=string("z")"#,
+                #"mail=string("f@x.com")|a=string("only two")"#,
+            ])
+
+        // The tail rows were indeed handed over worked out.
+        let path = try CSVTestInput.write(bytes)
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let tokenizer = CSVTokenizer(reader: try UTF8ChunkReader(path: path, chunkSize: 1 << 16))
+        let rows = CSVRowPrefetcher(tokenizer: tokenizer)
+        defer { rows.finish() }
+        var session = CSVReadSession(tokenizer: rows, context: ReadContext(path: path) { _ in })
+        _ = try session.run()
+        #expect(rows.preparedRows > 1_000)
+    }
+
     @Test func aConsumerThatStopsEarlyStopsTheBackgroundThread() throws {
         let bytes = Self.largeInput(rows: 60_000)
         let outcome = try Self.read(bytes, prefetch: true, stopAfter: 10)

@@ -34,6 +34,7 @@ struct CSVReadSession<Rows: CSVRowSource> {
                     "column \(index + 1) (\"\(column.heading)\") holds initial passwords; teprov does not keep them")
             }
         }
+        tokenizer.prepare(columns: active.filter { $0.kind == .text }.map(\.index))
         var repeated = CSVRepeatedText(columns: active.count)
         let headerWidth = layout.columns.count
         let skipsExampleRows = layout.dialect == .entraBulkCreate
@@ -60,6 +61,33 @@ struct CSVReadSession<Rows: CSVRowSource> {
             for position in active.indices {
                 let index = active[position].index
                 guard index < readable else { continue }
+                if let prepared = row.prepared {
+                    switch prepared[index] {
+                    case .unprepared:
+                        break
+                    case .empty:
+                        continue
+                    case .boolTrue:
+                        fields.append(SourceRecord.Field(key: active[position].key, value: .bool(true)))
+                        continue
+                    case .boolFalse:
+                        fields.append(SourceRecord.Field(key: active[position].key, value: .bool(false)))
+                        continue
+                    case .ascii:
+                        let bytes = row.spanBytes(index)
+                        let value: AttributeValue =
+                            bytes.count >= CSVRepeatedText.minimumLength
+                            ? .string(repeated.text(column: position, bytes))
+                            : .string(String(decoding: bytes, as: UTF8.self))
+                        fields.append(SourceRecord.Field(key: active[position].key, value: value))
+                        continue
+                    case .nonASCII:
+                        if let text = try Self.nonASCIIText(row.spanBytes(index), line: line) {
+                            fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
+                        }
+                        continue
+                    }
+                }
                 // Most cells: text without quotes to resolve, and ASCII text needs no Unicode work.
                 if active[position].kind == .text, let (bytes, isASCII) = row.plainField(index) {
                     if bytes.isEmpty { continue }

@@ -12,16 +12,26 @@ struct CSVRow {
     let line: Int
     /// `true` when every byte of the row is ASCII: its fields need no UTF-8 or Unicode work.
     let isASCII: Bool
+    /// One entry per field when the row-splitting thread worked values out ahead (``CSVPreparedField``).
+    let prepared: UnsafePointer<CSVPreparedField>?
 
     init(
         bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CSVTokenizer.FieldSpan>, fieldCount: Int,
-        line: Int, isASCII: Bool = false
+        line: Int, isASCII: Bool = false, prepared: UnsafePointer<CSVPreparedField>? = nil
     ) {
         self.bytes = UnsafePointer(bytes)
         self.spans = UnsafePointer(spans)
         self.fieldCount = fieldCount
         self.line = line
         self.isASCII = isASCII
+        self.prepared = prepared
+    }
+
+    /// The bytes of field `index`'s span as they stand (trimmed when prepared as long text).
+    @inline(__always)
+    func spanBytes(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+        let span = spans[index]
+        return UnsafeBufferPointer(start: bytes + span.start, count: span.end &- span.start)
     }
 
     /// The bytes of field `index` with surrounding ASCII blanks trimmed, when no quotes need resolving

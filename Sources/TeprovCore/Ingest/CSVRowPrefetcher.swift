@@ -5,15 +5,24 @@ import Foundation
 protocol CSVRowSource: AnyObject {
     /// The next row, valid until the next call; `nil` at the end of the file.
     func nextRow() throws -> CSVRow?
+    /// Names the (0-based) columns whose values the consumer reads as text, so that a source running
+    /// on another thread can work them out ahead; a hint only.
+    func prepare(columns: [Int])
 }
 
-extension CSVTokenizer: CSVRowSource {}
+extension CSVTokenizer: CSVRowSource {
+    func prepare(columns: [Int]) {}
+}
 
 /// Runs a ``CSVTokenizer`` (reading, transcoding, splitting rows, validating UTF-8) on a background
 /// thread while the calling thread turns the rows into records: on two cores the two halves of the
 /// work overlap. Rows cross over in batches of copied bytes; at most a few batches wait, so memory
-/// stays bounded whatever the file size. Rows, and an error the tokenizer throws, come out in file
+/// stays bounded whatever the file size. Read batches go back to the background thread to be filled
+/// again: their storage is already grown and mapped. Rows, and an error the tokenizer throws, come out in file
 /// order, exactly as from the tokenizer.
+///
+/// The consumer may name the columns it reads (``prepare(columns:)``): their values are then also
+/// trimmed and classified ahead, and short ones made, on the background thread.
 ///
 /// The consumer must call ``finish()`` when it stops (also early, on an error): it stops the
 /// background thread and waits for it.
@@ -26,6 +35,10 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
         var spans: UnsafeMutablePointer<CSVTokenizer.FieldSpan>
         var spanCapacity: Int
         var spanCount = 0
+        /// One per span once the consumer named the columns to work out (``prepare(columns:)``).
+        var prepared: UnsafeMutablePointer<CSVPreparedField>
+        /// The columns this batch's values are worked out for; empty when none are.
+        var preparedColumns: [Bool] = []
         var rows: [(firstSpan: Int, fieldCount: Int, line: Int, isASCII: Bool)] = []
         /// What the tokenizer threw after these rows.
         var error: Error?
@@ -37,12 +50,16 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             bytes = .allocate(capacity: byteCapacity)
             spanCapacity = 4096
             spans = .allocate(capacity: spanCapacity)
+            prepared = .allocate(capacity: spanCapacity)
+            prepared.initialize(repeating: .unprepared, count: spanCapacity)
             rows.reserveCapacity(1024)
         }
 
         deinit {
             bytes.deallocate()
             spans.deallocate()
+            prepared.deinitialize(count: spanCapacity)
+            prepared.deallocate()
         }
 
         /// Copies `row` (its bytes from its first field's start to its last field's end).
@@ -64,6 +81,11 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                 grown.moveInitialize(from: spans, count: spanCount)
                 spans.deallocate()
                 spans = grown
+                let grownPrepared = UnsafeMutablePointer<CSVPreparedField>.allocate(capacity: capacity)
+                grownPrepared.moveInitialize(from: prepared, count: spanCapacity)
+                (grownPrepared + spanCapacity).initialize(repeating: .unprepared, count: capacity - spanCapacity)
+                prepared.deallocate()
+                prepared = grownPrepared
                 spanCapacity = capacity
             }
             (bytes + byteCount).update(from: row.bytes + first, count: length)
@@ -75,11 +97,32 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                 (spans + spanCount + index).initialize(to: span)
             }
             rows.append((spanCount, row.fieldCount, row.line, row.isASCII))
+            if !preparedColumns.isEmpty {
+                let columns = min(row.fieldCount, preparedColumns.count)
+                for index in 0..<columns {
+                    let slot = spanCount &+ index
+                    prepared[slot] =
+                        preparedColumns[index]
+                        ? CSVPreparedField.prepare(&spans[slot], in: bytes, rowIsASCII: row.isASCII) : .unprepared
+                }
+                for index in columns..<max(columns, row.fieldCount) { prepared[spanCount &+ index] = .unprepared }
+            }
             byteCount += length
             spanCount += row.fieldCount
         }
 
         var isFull: Bool { byteCount >= CSVRowPrefetcher.batchBytes || rows.count >= 8192 }
+
+        /// Empties the batch for reuse, keeping its storage.
+        /// - Parameter columns: the columns to work values out for from now on (empty: none).
+        func reset(preparing columns: [Bool]) {
+            preparedColumns = columns
+            byteCount = 0
+            spanCount = 0
+            rows.removeAll(keepingCapacity: true)
+            error = nil
+            isLast = false
+        }
     }
 
     /// Bytes of rows per batch.
@@ -91,11 +134,17 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
     private let condition = NSCondition()
     // Guarded by `condition`:
     private var queue: [Batch] = []
+    /// Batches the consumer has read, for the producer to fill again.
+    private var spare: [Batch] = []
+    /// The columns the consumer wants worked out ahead (``prepare(columns:)``); empty for none.
+    private var requestedColumns: [Bool] = []
     private var stopping = false
     private var producerDone = false
     // The consumer's own:
     private var current: Batch?
     private var nextRowIndex = 0
+    /// Rows handed out with values worked out ahead (tests check that path is taken).
+    private(set) var preparedRows = 0
 
     /// Starts tokenizing on a background thread.
     init(tokenizer: CSVTokenizer) {
@@ -114,9 +163,11 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             if let current, nextRowIndex < current.rows.count {
                 let row = current.rows[nextRowIndex]
                 nextRowIndex += 1
+                if !current.preparedColumns.isEmpty { preparedRows &+= 1 }
                 return CSVRow(
                     bytes: current.bytes, spans: current.spans + row.firstSpan, fieldCount: row.fieldCount,
-                    line: row.line, isASCII: row.isASCII)
+                    line: row.line, isASCII: row.isASCII,
+                    prepared: current.preparedColumns.isEmpty ? nil : UnsafePointer(current.prepared + row.firstSpan))
             }
             if let current, current.isLast {
                 if let error = current.error {
@@ -127,11 +178,25 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             }
             condition.lock()
             while queue.isEmpty { condition.wait() }
+            if let current { spare.append(current) }
             current = queue.removeFirst()
             condition.signal()
             condition.unlock()
             nextRowIndex = 0
         }
+    }
+
+    /// Asks the background thread to work out the values of these columns ahead (``CSVPreparedField``)
+    /// in the batches it starts from now on; rows already split come without.
+    func prepare(columns: [Int]) {
+        var mask: [Bool] = []
+        for column in columns where column >= 0 {
+            if column >= mask.count { mask.append(contentsOf: repeatElement(false, count: column + 1 - mask.count)) }
+            mask[column] = true
+        }
+        condition.lock()
+        requestedColumns = mask
+        condition.unlock()
     }
 
     /// Stops the background thread (when it has not finished) and waits for it to end.
@@ -141,6 +206,7 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
         condition.broadcast()
         while !producerDone { condition.wait() }
         queue.removeAll()
+        spare.removeAll()
         condition.unlock()
     }
 
@@ -152,27 +218,31 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             while let row = try tokenizer.nextRow() {
                 batch.append(row)
                 if batch.isFull {
-                    guard publish(batch) else { return done() }
-                    batch = Batch()
+                    guard let next = publish(batch) else { return done() }
+                    batch = next
                 }
             }
         } catch {
             batch.error = error
         }
         batch.isLast = true
-        _ = publish(batch)
+        publish(batch)
         done()
     }
 
-    /// Hands a batch to the consumer, waiting while enough are queued. - Returns: `false` when stopping.
-    private func publish(_ batch: Batch) -> Bool {
+    /// Hands a batch to the consumer, waiting while enough are queued.
+    /// - Returns: the batch to fill next (a read one when there is one); `nil` when stopping.
+    @discardableResult
+    private func publish(_ batch: Batch) -> Batch? {
         condition.lock()
         defer { condition.unlock() }
         while queue.count >= CSVRowPrefetcher.queuedBatches && !stopping { condition.wait() }
-        if stopping { return false }
+        if stopping { return nil }
         queue.append(batch)
         condition.broadcast()
-        return true
+        let next = spare.popLast() ?? Batch()
+        next.reset(preparing: requestedColumns)
+        return next
     }
 
     private func done() {

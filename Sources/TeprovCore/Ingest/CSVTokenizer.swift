@@ -15,12 +15,39 @@ import Foundation
 /// valid until the next call to ``nextRow()``.
 final class CSVTokenizer {
     /// Where one field's bytes are in the buffer.
+    ///
+    /// Eight bytes (32-bit offsets, the flag in the end's top bit): the reading thread pulls every span
+    /// the tokenizer thread wrote, so a smaller span is fewer cache lines crossing between the cores.
+    /// Offsets stay far below 2³¹: a row is at most ``maximumRowLength`` and a buffer or batch holds
+    /// at most a chunk more than its longest row.
     struct FieldSpan {
-        var start: Int
-        var end: Int
+        private var storedStart: UInt32
+        private var storedEnd: UInt32
+
+        private static let flag: UInt32 = 1 << 31
+
+        init(start: Int, end: Int, needsUnescaping: Bool) {
+            storedStart = UInt32(truncatingIfNeeded: start)
+            storedEnd = UInt32(truncatingIfNeeded: end) | (needsUnescaping ? FieldSpan.flag : 0)
+        }
+
+        var start: Int {
+            @inline(__always) get { Int(storedStart) }
+            @inline(__always) set { storedStart = UInt32(truncatingIfNeeded: newValue) }
+        }
+
+        var end: Int {
+            @inline(__always) get { Int(storedEnd & ~FieldSpan.flag) }
+            @inline(__always) set {
+                storedEnd = UInt32(truncatingIfNeeded: newValue) | (storedEnd & FieldSpan.flag)
+            }
+        }
+
         /// `true` when the range runs from the opening quote to the delimiter and still holds
         /// doubled quotes or text after the closing quote; `CSVRow.withFieldBytes` resolves it.
-        var needsUnescaping: Bool
+        var needsUnescaping: Bool {
+            @inline(__always) get { storedEnd & FieldSpan.flag != 0 }
+        }
     }
 
     /// The longest field accepted (1 MiB): anything longer is not a user attribute.
