@@ -26,17 +26,43 @@ enum JSONTestInput {
         return fixtures.appendingPathComponent("json").appendingPathComponent(name).path
     }
 
+    /// Reads `path` on the calling thread and again with a second thread tokenizing
+    /// (`JSONTokenPrefetcher`), expects the two outcomes (records, diagnostics, or the error) to be the
+    /// same, and returns the first.
     static func read(
         path: String, projection: [String]? = nil, chunkSize: Int = 1 << 20
     ) throws -> JSONReadResult {
+        let sequential = Result { try read(path: path, projection: projection, chunkSize: chunkSize, prefetch: false) }
+        let prefetched = Result { try read(path: path, projection: projection, chunkSize: chunkSize, prefetch: true) }
+        #expect(describe(prefetched) == describe(sequential))
+        return try sequential.get()
+    }
+
+    static func read(path: String, projection: [String]?, chunkSize: Int, prefetch: Bool) throws -> JSONReadResult {
         var records: [SourceRecord] = []
         let context = ReadContext(
             path: path, projection: projection.map { names in AttributeProjection(Set(names.map { AttributeKey($0) })) }
         ) { records.append($0) }
-        let format = try JSONExportReader.read(path: path, context: context, chunkSize: chunkSize)
+        let format = try JSONExportReader.read(path: path, context: context, chunkSize: chunkSize, prefetch: prefetch)
         return JSONReadResult(
             format: format, records: records, diagnostics: context.diagnostics, invalid: context.invalidCount,
             attributeNames: context.attributeNames)
+    }
+
+    /// Everything a read gave, as comparable text.
+    static func describe(_ outcome: Result<JSONReadResult, Error>) -> [String] {
+        switch outcome {
+        case .success(let result):
+            return ["\(result.format) invalid=\(result.invalid) names=\(result.attributeNames)"]
+                + result.records.map { record in
+                    "\(record.origin.line)/\(record.origin.index): "
+                        + record.fields.map { "\($0.key.rawValue)=\($0.value)" }.joined(separator: "|")
+                } + result.diagnostics.map { "\($0.severity) \($0.line ?? 0): \($0.message)" }
+        case .failure(let error as TeprovError):
+            return ["error \(error.file ?? "") \(error.line ?? 0): \(error.message)"]
+        case .failure(let error):
+            return ["error \(error)"]
+        }
     }
 
     static func read(_ text: String, projection: [String]? = nil, chunkSize: Int = 1 << 20) throws -> JSONReadResult {

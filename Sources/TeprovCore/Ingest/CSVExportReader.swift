@@ -30,7 +30,7 @@ public enum CSVExportReader {
         let reader = try UTF8ChunkReader(path: path, chunkSize: chunkSize)
         let tokenizer = CSVTokenizer(reader: reader)
         do {
-            if prefetch ?? (fileSize(path) >= prefetchThreshold) {
+            if prefetch ?? (ExportReader.fileSize(path) >= prefetchThreshold) {
                 let rows = CSVRowPrefetcher(tokenizer: tokenizer)
                 defer { rows.finish() }
                 var session = CSVReadSession(tokenizer: rows, context: context)
@@ -41,10 +41,5 @@ public enum CSVExportReader {
         } catch let error as CSVSyntaxError {
             throw context.documentError(line: error.line, error.message)
         }
-    }
-
-    private static func fileSize(_ path: String) -> Int {
-        var info = stat()
-        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads one `--users` (or `--deleted`) file of any SPEC §2 format, streaming its records.
 public enum ExportReader {
     /// Reads `path`, sniffing its format from content, and streams valid records into `context`.
@@ -22,6 +24,13 @@ public enum ExportReader {
         let context = ReadContext(path: path, projection: projection) { records.append($0) }
         let summary = try read(path: path, context: context)
         return (summary, records)
+    }
+
+    /// The size in bytes of the file at `path` (0 when it cannot be told, e.g. a pipe): large files are
+    /// read with a second thread.
+    static func fileSize(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
     }
 
     /// The format family and text encoding of a file, from its first bytes.

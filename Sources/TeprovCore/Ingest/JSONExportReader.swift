@@ -1,3 +1,5 @@
+import Foundation
+
 /// Streaming JSON export reader (SPEC §2).
 ///
 /// Accepts a top-level array of user objects (`array`), a Graph page `{"value": [...]}`
@@ -13,10 +15,22 @@ public enum JSONExportReader {
         try read(path: path, context: context, chunkSize: 1 << 20)
     }
 
+    /// Files at least this large are tokenized on a second thread (`JSONTokenPrefetcher`).
+    static let prefetchThreshold = 8 << 20
+
     /// `read(path:context:)` with a chosen read size (tests use tiny chunks to cross every boundary).
-    static func read(path: String, context: ReadContext, chunkSize: Int) throws -> ExportFormat {
+    /// - Parameter prefetch: tokenize on a second thread; by default for files of at least
+    ///   ``prefetchThreshold`` bytes.
+    static func read(path: String, context: ReadContext, chunkSize: Int, prefetch: Bool? = nil) throws
+        -> ExportFormat
+    {
         let tokenizer = try JSONTokenizer(path: path, chunkSize: chunkSize)
-        return try read(tokenizer: tokenizer, context: context)
+        guard prefetch ?? (ExportReader.fileSize(path) >= prefetchThreshold) else {
+            return try read(tokenizer: tokenizer, context: context)
+        }
+        let prefetcher = JSONTokenPrefetcher(tokenizer: tokenizer)
+        defer { prefetcher.finish() }
+        return try read(tokenizer: JSONTokenizer(replaying: prefetcher), context: context)
     }
 
     /// Reads an export from any tokenizer (a file or bytes in memory).

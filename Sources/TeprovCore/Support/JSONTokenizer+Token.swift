@@ -36,6 +36,7 @@ extension JSONTokenizer {
     /// - Throws: `TeprovError(.input)` for anything RFC 8259 does not allow at this point, and for
     ///   input that ends inside a value.
     public func next() throws -> Token {
+        if let replay { return try replay._withUnsafeGuaranteedRef { try $0.next(into: self) } }
         guard let byte = try peekNonWhitespace() else { return try endOfInputToken() }
         tokenLine = currentLine
         switch expectation {

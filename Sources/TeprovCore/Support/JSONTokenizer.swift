@@ -49,6 +49,13 @@ public final class JSONTokenizer {
     /// Line of the byte at `position`.
     var currentLine = 1
 
+    /// Where tokens come from when another thread reads the file (`init(replaying:)`).
+    /// Unmanaged so that each token costs no reference counting; `replayOwner` keeps it alive.
+    var replay: Unmanaged<JSONTokenPrefetcher>?
+    private var replayOwner: JSONTokenPrefetcher?
+    /// This tokenizer's own buffer while `storage` points at a prefetcher's batch.
+    private var ownedStorage: UnsafeMutablePointer<UInt8>?
+
     // Structure.
     var containerIsObject: UnsafeMutablePointer<Bool>
     var expectation: Expectation = .topLevelValue
@@ -129,8 +136,22 @@ public final class JSONTokenizer {
         self.containerIsObject = .allocate(capacity: self.maximumDepth)
     }
 
+    /// Tokens read from a file on another thread (`JSONTokenPrefetcher`), exactly as this tokenizer
+    /// would read them: same tokens, values, lines, depths and errors.
+    /// - Parameter prefetcher: its tokenizer's name and limits become this one's.
+    convenience init(replaying prefetcher: JSONTokenPrefetcher) {
+        let source = prefetcher.tokenizer
+        self.init(
+            bytes: [], sourceName: source.sourceName, inputNoun: source.inputNoun, maximumDepth: source.maximumDepth,
+            maximumStringLength: source.maximumStringLength)
+        replayOwner = prefetcher
+        replay = Unmanaged.passUnretained(prefetcher)
+        ownedStorage = storage
+    }
+
     deinit {
-        storage.deallocate()
+        // When replaying, `storage` points into a prefetcher's batch.
+        (ownedStorage ?? storage).deallocate()
         containerIsObject.deallocate()
     }
 
