@@ -11,9 +11,11 @@ import Testing
 struct ApplyJournalGroupCommitTests {
     typealias Support = JournalTestSupport
 
-    /// Waits (at most 10 s) until `lines` lines are queued for the writer.
+    /// Waits (at most 60 s) until `lines` lines are queued for the writer. The tasks that queue them
+    /// share the cooperative pool with every other test running at the same time: on a loaded 2-core
+    /// machine the last one was seen to start after more than 10 s.
     private func waitForPending(_ journal: ApplyJournal, lines: Int) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(60)
         while journal.appender.pendingLineCount < lines, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(1))
         }
