@@ -39,6 +39,9 @@ struct CSVReadSession<Rows: CSVRowSource> {
         let headerWidth = layout.columns.count
         let skipsExampleRows = layout.dialect == .entraBulkCreate
         var dataRows = 0
+        let everyColumnIsText = active.allSatisfy { $0.kind == .text }
+        let keys = active.map(\.key)
+        let indexes = active.map(\.index)
 
         while let row = try tokenizer.nextRow() {
             if row.fieldIsBlank(0), row.isBlank { continue }
@@ -56,73 +59,11 @@ struct CSVReadSession<Rows: CSVRowSource> {
                     + "commas (\"a, b\") or remove the extra fields"
             }
             let readable = min(fieldCount, headerWidth)
-            var fields: [SourceRecord.Field] = []
-            fields.reserveCapacity(active.count)
-            for position in active.indices {
-                let index = active[position].index
-                guard index < readable else { continue }
-                if let prepared = row.prepared {
-                    switch prepared[index] {
-                    case .unprepared:
-                        break
-                    case .empty:
-                        continue
-                    case .boolTrue:
-                        fields.append(SourceRecord.Field(key: active[position].key, value: .bool(true)))
-                        continue
-                    case .boolFalse:
-                        fields.append(SourceRecord.Field(key: active[position].key, value: .bool(false)))
-                        continue
-                    case .ascii:
-                        let bytes = row.spanBytes(index)
-                        let value: AttributeValue =
-                            bytes.count >= CSVRepeatedText.minimumLength
-                            ? .string(repeated.text(column: position, bytes))
-                            : .string(String(decoding: bytes, as: UTF8.self))
-                        fields.append(SourceRecord.Field(key: active[position].key, value: value))
-                        continue
-                    case .nonASCII:
-                        if let text = try Self.nonASCIIText(row.spanBytes(index), line: line) {
-                            fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
-                        }
-                        continue
-                    }
-                }
-                // Most cells: text without quotes to resolve, and ASCII text needs no Unicode work.
-                if active[position].kind == .text, let (bytes, isASCII) = row.plainField(index) {
-                    if bytes.isEmpty { continue }
-                    if isASCII {
-                        let value: AttributeValue =
-                            bytes.count >= CSVRepeatedText.minimumLength
-                            ? .string(repeated.text(column: position, bytes)) : Self.asciiValue(bytes)
-                        fields.append(SourceRecord.Field(key: active[position].key, value: value))
-                    } else if let text = try Self.nonASCIIText(bytes, line: line) {
-                        fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
-                    }
-                    continue
-                }
-                guard let text = try fieldText(row, index) else { continue }
-                switch active[position].kind {
-                case .text:
-                    fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
-                case .blockSignIn:
-                    switch text.lowercased() {
-                    case "no": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(true)))
-                    case "yes": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(false)))
-                    default:
-                        problem =
-                            problem
-                            ?? "\"Block sign in\" is \"\(text)\" but must be Yes or No; correct the value in column "
-                            + "\(index + 1)"
-                    }
-                case .unnamed:
-                    problem =
-                        problem
-                        ?? "column \(index + 1) holds \"\(text)\" but has no name in the header row; "
-                        + "name the column or remove the value"
-                case .secret:
-                    continue
-                }
+            var fields: [SourceRecord.Field]
+            if let prepared = row.prepared, everyColumnIsText {
+                fields = try preparedFields(row, prepared, readable: readable, keys: keys, indexes: indexes, &repeated)
+            } else {
+                fields = try generalFields(row, active: active, readable: readable, &problem, &repeated)
             }
             let record = SourceRecord(origin: context.origin(line: line), fields: fields)
             if let problem {
@@ -135,6 +76,98 @@ struct CSVReadSession<Rows: CSVRowSource> {
             context.warn(line: nil, "has a header but no user rows; export the users again if users were expected")
         }
         return ExportFormat(.csv, layout.dialect.rawValue)
+    }
+
+    /// The fields of a row, every case: columns of any kind, values worked out ahead or not.
+    private mutating func generalFields(
+        _ row: CSVRow, active: [ActiveColumn], readable: Int, _ problem: inout String?,
+        _ repeated: inout CSVRepeatedText
+    ) throws -> [SourceRecord.Field] {
+        let line = row.line
+        var fields: [SourceRecord.Field] = []
+        fields.reserveCapacity(active.count)
+        for position in active.indices {
+            let index = active[position].index
+            guard index < readable else { continue }
+            // Most cells: text without quotes to resolve, and ASCII text needs no Unicode work.
+            if active[position].kind == .text, let (bytes, isASCII) = row.plainField(index) {
+                if bytes.isEmpty { continue }
+                if isASCII {
+                    let value: AttributeValue =
+                        bytes.count >= CSVRepeatedText.minimumLength
+                        ? .string(repeated.text(column: position, bytes)) : Self.asciiValue(bytes)
+                    fields.append(SourceRecord.Field(key: active[position].key, value: value))
+                } else if let text = try Self.nonASCIIText(bytes, line: line) {
+                    fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
+                }
+                continue
+            }
+            guard let text = try fieldText(row, index) else { continue }
+            switch active[position].kind {
+            case .text:
+                fields.append(SourceRecord.Field(key: active[position].key, value: Self.untypedValue(text)))
+            case .blockSignIn:
+                switch text.lowercased() {
+                case "no": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(true)))
+                case "yes": fields.append(SourceRecord.Field(key: active[position].key, value: .bool(false)))
+                default:
+                    problem =
+                        problem
+                        ?? "\"Block sign in\" is \"\(text)\" but must be Yes or No; correct the value in column "
+                        + "\(index + 1)"
+                }
+            case .unnamed:
+                problem =
+                    problem
+                    ?? "column \(index + 1) holds \"\(text)\" but has no name in the header row; "
+                    + "name the column or remove the value"
+            case .secret:
+                continue
+            }
+        }
+        return fields
+    }
+
+    /// The fields of a row whose values the row-splitting thread worked out (`CSVPreparedField`), when
+    /// every column read is a text column: the common case, written without per-append checks.
+    @inline(__always)
+    private mutating func preparedFields(
+        _ row: CSVRow, _ prepared: UnsafePointer<CSVPreparedField>, readable: Int, keys: [AttributeKey],
+        indexes: [Int], _ repeated: inout CSVRepeatedText
+    ) throws -> [SourceRecord.Field] {
+        try [SourceRecord.Field](unsafeUninitializedCapacity: indexes.count) { buffer, count in
+            for position in 0..<indexes.count {
+                let index = indexes[position]
+                guard index < readable else { continue }
+                let value: AttributeValue
+                let kind = prepared[index]
+                if kind == .ascii {
+                    let bytes = row.spanBytes(index)
+                    value =
+                        bytes.count >= CSVRepeatedText.minimumLength
+                        ? .string(repeated.text(column: position, bytes))
+                        : .string(String(decoding: bytes, as: UTF8.self))
+                } else {
+                    switch kind {
+                    case .empty, .ascii:
+                        continue
+                    case .boolTrue:
+                        value = .bool(true)
+                    case .boolFalse:
+                        value = .bool(false)
+                    case .nonASCII:
+                        guard let text = try Self.nonASCIIText(row.spanBytes(index), line: row.line) else { continue }
+                        value = Self.untypedValue(text)
+                    case .unprepared:
+                        guard let text = try fieldText(row, index) else { continue }
+                        value = Self.untypedValue(text)
+                    }
+                }
+                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(
+                    to: SourceRecord.Field(key: keys[position], value: value))
+                count &+= 1
+            }
+        }
     }
 
     /// Finds the header row, skipping blank rows and a bulk template's version line.
