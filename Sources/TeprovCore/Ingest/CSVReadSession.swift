@@ -141,7 +141,9 @@ struct CSVReadSession<Rows: CSVRowSource> {
                 guard index < readable else { continue }
                 let value: AttributeValue
                 let kind = prepared[index]
-                if kind == .ascii {
+                if kind == .shortASCII {
+                    value = .string(row.preparedTexts.unsafelyUnwrapped[index])
+                } else if kind == .ascii {
                     let bytes = row.spanBytes(index)
                     value =
                         bytes.count >= CSVRepeatedText.minimumLength
@@ -149,7 +151,7 @@ struct CSVReadSession<Rows: CSVRowSource> {
                         : .string(String(decoding: bytes, as: UTF8.self))
                 } else {
                     switch kind {
-                    case .empty, .ascii:
+                    case .empty, .ascii, .shortASCII:
                         continue
                     case .boolTrue:
                         value = .bool(true)

@@ -14,10 +14,13 @@ struct CSVRow {
     let isASCII: Bool
     /// One entry per field when the row-splitting thread worked values out ahead (``CSVPreparedField``).
     let prepared: UnsafePointer<CSVPreparedField>?
+    /// Per field, the text of a `.shortASCII` prepared value.
+    let preparedTexts: UnsafePointer<String>?
 
     init(
         bytes: UnsafeMutablePointer<UInt8>, spans: UnsafeMutablePointer<CSVTokenizer.FieldSpan>, fieldCount: Int,
-        line: Int, isASCII: Bool = false, prepared: UnsafePointer<CSVPreparedField>? = nil
+        line: Int, isASCII: Bool = false, prepared: UnsafePointer<CSVPreparedField>? = nil,
+        preparedTexts: UnsafePointer<String>? = nil
     ) {
         self.bytes = UnsafePointer(bytes)
         self.spans = UnsafePointer(spans)
@@ -25,6 +28,7 @@ struct CSVRow {
         self.line = line
         self.isASCII = isASCII
         self.prepared = prepared
+        self.preparedTexts = preparedTexts
     }
 
     /// The bytes of field `index`'s span as they stand (trimmed when prepared as long text).

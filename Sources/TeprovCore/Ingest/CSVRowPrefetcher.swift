@@ -37,6 +37,8 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
         var spanCount = 0
         /// One per span once the consumer named the columns to work out (``prepare(columns:)``).
         var prepared: UnsafeMutablePointer<CSVPreparedField>
+        /// One per span: the text of a `.shortASCII` value (inline strings only, no heap object).
+        var preparedTexts: UnsafeMutablePointer<String>
         /// The columns this batch's values are worked out for; empty when none are.
         var preparedColumns: [Bool] = []
         var rows: [(firstSpan: Int, fieldCount: Int, line: Int, isASCII: Bool)] = []
@@ -52,6 +54,8 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             spans = .allocate(capacity: spanCapacity)
             prepared = .allocate(capacity: spanCapacity)
             prepared.initialize(repeating: .unprepared, count: spanCapacity)
+            preparedTexts = .allocate(capacity: spanCapacity)
+            preparedTexts.initialize(repeating: "", count: spanCapacity)
             rows.reserveCapacity(1024)
         }
 
@@ -60,6 +64,8 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             spans.deallocate()
             prepared.deinitialize(count: spanCapacity)
             prepared.deallocate()
+            preparedTexts.deinitialize(count: spanCapacity)
+            preparedTexts.deallocate()
         }
 
         /// Copies `row` (its bytes from its first field's start to its last field's end).
@@ -86,6 +92,11 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                 (grownPrepared + spanCapacity).initialize(repeating: .unprepared, count: capacity - spanCapacity)
                 prepared.deallocate()
                 prepared = grownPrepared
+                let grownTexts = UnsafeMutablePointer<String>.allocate(capacity: capacity)
+                grownTexts.moveInitialize(from: preparedTexts, count: spanCapacity)
+                (grownTexts + spanCapacity).initialize(repeating: "", count: capacity - spanCapacity)
+                preparedTexts.deallocate()
+                preparedTexts = grownTexts
                 spanCapacity = capacity
             }
             (bytes + byteCount).update(from: row.bytes + first, count: length)
@@ -103,7 +114,8 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                     let slot = spanCount &+ index
                     prepared[slot] =
                         preparedColumns[index]
-                        ? CSVPreparedField.prepare(&spans[slot], in: bytes, rowIsASCII: row.isASCII) : .unprepared
+                        ? CSVPreparedField.prepare(
+                            &spans[slot], in: bytes, rowIsASCII: row.isASCII, text: preparedTexts + slot) : .unprepared
                 }
                 for index in columns..<max(columns, row.fieldCount) { prepared[spanCount &+ index] = .unprepared }
             }
@@ -167,7 +179,8 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                 return CSVRow(
                     bytes: current.bytes, spans: current.spans + row.firstSpan, fieldCount: row.fieldCount,
                     line: row.line, isASCII: row.isASCII,
-                    prepared: current.preparedColumns.isEmpty ? nil : UnsafePointer(current.prepared + row.firstSpan))
+                    prepared: current.preparedColumns.isEmpty ? nil : UnsafePointer(current.prepared + row.firstSpan),
+                    preparedTexts: UnsafePointer(current.preparedTexts + row.firstSpan))
             }
             if let current, current.isLast {
                 if let error = current.error {
