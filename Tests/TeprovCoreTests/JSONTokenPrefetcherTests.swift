@@ -67,6 +67,19 @@ import Testing
         #expect(Self.outcome(path, prefetch: true) == sequential)
     }
 
+    @Test func aValueLongerThanABatchGrowsTheBatch() throws {
+        let long = String(repeating: "ab\\u00e9", count: 60_000)  // 480 KB of JSON text, 240 KB decoded
+        var text = Self.largePage(users: 3_000)
+        text.insert(
+            contentsOf: ", {\"id\": \"long\", \"notes\": \"\(long)\"}", at: text.index(text.endIndex, offsetBy: -4))
+        let path = try Self.write(text)
+        defer { Self.remove(path) }
+        let sequential = Self.outcome(path, prefetch: false)
+        #expect(sequential.count == 1 + 3_001)
+        #expect(sequential.last?.count ?? 0 > 180_000)
+        #expect(Self.outcome(path, prefetch: true) == sequential)
+    }
+
     @Test func aTruncatedFileFailsTheSameWay() throws {
         let text = Self.largePage(users: 6_000)
         let path = try Self.write(String(text.dropLast(40)))

@@ -18,8 +18,8 @@ extension CSVTokenizer: CSVRowSource {
 /// thread while the calling thread turns the rows into records: on two cores the two halves of the
 /// work overlap. Rows cross over in batches of copied bytes; at most a few batches wait, so memory
 /// stays bounded whatever the file size. Read batches go back to the background thread to be filled
-/// again: their storage is already grown and mapped. Rows, and an error the tokenizer throws, come out in file
-/// order, exactly as from the tokenizer.
+/// again: their storage is already grown and mapped. Rows, and an error the tokenizer throws, come out
+/// in file order, exactly as from the tokenizer.
 ///
 /// The consumer may name the columns it reads (``prepare(columns:)``): their values are then also
 /// trimmed and classified ahead, and short ones made, on the background thread.
@@ -73,31 +73,20 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             let first = row.fieldCount > 0 ? row.spans[0].start : 0
             let last = row.fieldCount > 0 ? row.spans[row.fieldCount - 1].end : 0
             let length = last - first
-            if byteCount + length > byteCapacity {
-                let capacity = max(byteCount + length, byteCapacity * 2)
-                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                grown.update(from: bytes, count: byteCount)
-                bytes.deallocate()
-                bytes = grown
-                byteCapacity = capacity
-            }
+            UnsafeMutablePointer.grow(&bytes, count: byteCount, capacity: &byteCapacity, toHold: byteCount + length)
             if spanCount + row.fieldCount > spanCapacity {
-                let capacity = max(spanCount + row.fieldCount, spanCapacity * 2)
-                let grown = UnsafeMutablePointer<CSVTokenizer.FieldSpan>.allocate(capacity: capacity)
-                grown.moveInitialize(from: spans, count: spanCount)
-                spans.deallocate()
-                spans = grown
-                let grownPrepared = UnsafeMutablePointer<CSVPreparedField>.allocate(capacity: capacity)
-                grownPrepared.moveInitialize(from: prepared, count: spanCapacity)
-                (grownPrepared + spanCapacity).initialize(repeating: .unprepared, count: capacity - spanCapacity)
-                prepared.deallocate()
-                prepared = grownPrepared
-                let grownTexts = UnsafeMutablePointer<String>.allocate(capacity: capacity)
-                grownTexts.moveInitialize(from: preparedTexts, count: spanCapacity)
-                (grownTexts + spanCapacity).initialize(repeating: "", count: capacity - spanCapacity)
-                preparedTexts.deallocate()
-                preparedTexts = grownTexts
-                spanCapacity = capacity
+                // The per-span storage is kept initialized over its whole capacity.
+                let oldCapacity = spanCapacity
+                UnsafeMutablePointer.grow(
+                    &spans, count: spanCount, capacity: &spanCapacity, toHold: spanCount + row.fieldCount)
+                var preparedCapacity = oldCapacity
+                UnsafeMutablePointer.grow(
+                    &prepared, count: oldCapacity, capacity: &preparedCapacity, toHold: spanCapacity)
+                (prepared + oldCapacity).initialize(repeating: .unprepared, count: spanCapacity - oldCapacity)
+                var textCapacity = oldCapacity
+                UnsafeMutablePointer.grow(
+                    &preparedTexts, count: oldCapacity, capacity: &textCapacity, toHold: spanCapacity)
+                (preparedTexts + oldCapacity).initialize(repeating: "", count: spanCapacity - oldCapacity)
             }
             (bytes + byteCount).update(from: row.bytes + first, count: length)
             let shift = byteCount - first
@@ -143,15 +132,10 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
     private static let queuedBatches = 4
 
     private let tokenizer: CSVTokenizer
-    private let condition = NSCondition()
-    // Guarded by `condition`:
-    private var queue: [Batch] = []
-    /// Batches the consumer has read, for the producer to fill again.
-    private var spare: [Batch] = []
+    private let relay = BatchRelay<Batch>(capacity: CSVRowPrefetcher.queuedBatches)
     /// The columns the consumer wants worked out ahead (``prepare(columns:)``); empty for none.
     private var requestedColumns: [Bool] = []
-    private var stopping = false
-    private var producerDone = false
+    private let requestedColumnsLock = NSLock()
     // The consumer's own:
     private var current: Batch?
     private var nextRowIndex = 0
@@ -161,9 +145,7 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
     /// Starts tokenizing on a background thread.
     init(tokenizer: CSVTokenizer) {
         self.tokenizer = tokenizer
-        let thread = Thread { [self] in produce() }
-        thread.name = "teprov CSV rows"
-        thread.start()
+        relay.startProducer(name: "teprov CSV rows") { [self] in produce() }
     }
 
     deinit {
@@ -189,12 +171,7 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
                 }
                 return nil
             }
-            condition.lock()
-            while queue.isEmpty { condition.wait() }
-            if let current { spare.append(current) }
-            current = queue.removeFirst()
-            condition.signal()
-            condition.unlock()
+            current = relay.take(returning: current)
             nextRowIndex = 0
         }
     }
@@ -207,20 +184,12 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             if column >= mask.count { mask.append(contentsOf: repeatElement(false, count: column + 1 - mask.count)) }
             mask[column] = true
         }
-        condition.lock()
-        requestedColumns = mask
-        condition.unlock()
+        requestedColumnsLock.withLock { requestedColumns = mask }
     }
 
     /// Stops the background thread (when it has not finished) and waits for it to end.
     func finish() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !producerDone { condition.wait() }
-        queue.removeAll()
-        spare.removeAll()
-        condition.unlock()
+        relay.finish()
     }
 
     // MARK: The background thread
@@ -231,37 +200,16 @@ final class CSVRowPrefetcher: CSVRowSource, @unchecked Sendable {
             while let row = try tokenizer.nextRow() {
                 batch.append(row)
                 if batch.isFull {
-                    guard let next = publish(batch) else { return done() }
-                    batch = next
+                    var next: Batch?
+                    guard relay.put(batch, reusable: { next = $0 }) else { return }
+                    batch = next ?? Batch()
+                    batch.reset(preparing: requestedColumnsLock.withLock { requestedColumns })
                 }
             }
         } catch {
             batch.error = error
         }
         batch.isLast = true
-        publish(batch)
-        done()
-    }
-
-    /// Hands a batch to the consumer, waiting while enough are queued.
-    /// - Returns: the batch to fill next (a read one when there is one); `nil` when stopping.
-    @discardableResult
-    private func publish(_ batch: Batch) -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= CSVRowPrefetcher.queuedBatches && !stopping { condition.wait() }
-        if stopping { return nil }
-        queue.append(batch)
-        condition.broadcast()
-        let next = spare.popLast() ?? Batch()
-        next.reset(preparing: requestedColumns)
-        return next
-    }
-
-    private func done() {
-        condition.lock()
-        producerDone = true
-        condition.broadcast()
-        condition.unlock()
+        relay.put(batch)
     }
 }

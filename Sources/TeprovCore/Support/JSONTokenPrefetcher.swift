@@ -79,14 +79,7 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
         @inline(__always)
         private func copy(_ source: UnsafeBufferPointer<UInt8>, into entry: inout Entry) {
             let count = source.count
-            if byteCount + count > byteCapacity {
-                let capacity = max(byteCount + count, byteCapacity * 2)
-                let grown = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
-                grown.update(from: bytes, count: byteCount)
-                bytes.deallocate()
-                bytes = grown
-                byteCapacity = capacity
-            }
+            UnsafeMutablePointer.grow(&bytes, count: byteCount, capacity: &byteCapacity, toHold: byteCount + count)
             if let base = source.baseAddress { (bytes + byteCount).update(from: base, count: count) }
             entry.offset = UInt32(truncatingIfNeeded: byteCount)
             entry.length = UInt32(truncatingIfNeeded: count)
@@ -102,12 +95,7 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
 
     /// The tokenizer on the background thread; its settings (source name, limits) are the consumer's.
     let tokenizer: JSONTokenizer
-    private let condition = NSCondition()
-    // Guarded by `condition`:
-    private var queue: [Batch] = []
-    private var spare: [Batch] = []
-    private var stopping = false
-    private var producerDone = false
+    private let relay = BatchRelay<Batch>(capacity: JSONTokenPrefetcher.queuedBatches)
     // The consumer's own: the batch being read, and its storage as plain pointers so that reading a
     // token touches no reference count (the other thread's too would bounce the cache line).
     private var current: Batch?
@@ -119,9 +107,7 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
     /// Starts tokenizing on a background thread.
     init(tokenizer: JSONTokenizer) {
         self.tokenizer = tokenizer
-        let thread = Thread { [self] in produce() }
-        thread.name = "teprov JSON tokens"
-        thread.start()
+        relay.startProducer(name: "teprov JSON tokens") { [self] in produce() }
     }
 
     deinit {
@@ -156,13 +142,8 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
                 }
                 return .endOfInput  // again, as the tokenizer answers after the end (the line stays)
             }
-            condition.lock()
-            while queue.isEmpty { condition.wait() }
-            if let current { spare.append(current) }
-            let taken = queue.removeFirst()
+            let taken = relay.take(returning: current)
             current = taken
-            condition.signal()
-            condition.unlock()
             entries = taken.entries
             entryCount = taken.entryCount
             bytes = taken.bytes
@@ -172,13 +153,7 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
 
     /// Stops the background thread (when it has not finished) and waits for it to end.
     func finish() {
-        condition.lock()
-        stopping = true
-        condition.broadcast()
-        while !producerDone { condition.wait() }
-        queue.removeAll()
-        spare.removeAll()
-        condition.unlock()
+        relay.finish()
     }
 
     // MARK: The background thread
@@ -192,39 +167,17 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
                 batch.append(token, from: tokenizer)
                 if token == .endOfInput { break }
                 if batch.isFull {
-                    guard let next = publish(batch) else { return done() }
-                    batch = next
+                    var next: Batch?
+                    guard relay.put(batch, reusable: { next = $0 }) else { return }
+                    batch = next ?? Batch()
+                    batch.reset()
                 }
             }
         } catch {
             batch.error = error
         }
         batch.isLast = true
-        publish(batch)
-        done()
-    }
-
-    /// Hands a batch to the consumer, waiting while enough are queued.
-    /// - Returns: the batch to fill next (a read one when there is one); `nil` when stopping.
-    @discardableResult
-    private func publish(_ batch: Batch) -> Batch? {
-        condition.lock()
-        defer { condition.unlock() }
-        while queue.count >= JSONTokenPrefetcher.queuedBatches && !stopping { condition.wait() }
-        if stopping { return nil }
-        queue.append(batch)
-        condition.broadcast()
-        guard !batch.isLast else { return nil }
-        let next = spare.popLast() ?? Batch()
-        next.reset()
-        return next
-    }
-
-    private func done() {
-        condition.lock()
-        producerDone = true
-        condition.broadcast()
-        condition.unlock()
+        relay.put(batch)
     }
 }
 
