@@ -137,7 +137,9 @@ public final class JSONTokenizer {
     }
 
     /// Tokens read from a file on another thread (`JSONTokenPrefetcher`), exactly as this tokenizer
-    /// would read them: same tokens, values, lines, depths and errors.
+    /// would read them: same tokens, values, lines, depths and errors. Everything built on `next()` and
+    /// the current token's accessors works; input offsets (`inputOffset(of:)`) do not, as the input
+    /// never passes through this tokenizer.
     /// - Parameter prefetcher: its tokenizer's name and limits become this one's.
     convenience init(replaying prefetcher: JSONTokenPrefetcher) {
         let source = prefetcher.tokenizer
