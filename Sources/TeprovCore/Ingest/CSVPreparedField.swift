@@ -30,19 +30,11 @@ enum CSVPreparedField: UInt8 {
         _ span: inout CSVTokenizer.FieldSpan, in bytes: UnsafeMutablePointer<UInt8>, rowIsASCII: Bool,
         text: UnsafeMutablePointer<String>
     ) -> CSVPreparedField {
-        if span.needsUnescaping { return .unprepared }
-        var start = span.start
-        var end = span.end
-        while start < end, TextNormalization.isASCIISpace(bytes[start]) { start &+= 1 }
-        while end > start, TextNormalization.isASCIISpace(bytes[end &- 1]) { end &-= 1 }
+        guard let (start, end, isASCII) = CSVRow.trimmedPlainField(span, in: bytes, rowIsASCII: rowIsASCII) else {
+            return .unprepared
+        }
         let count = end &- start
         if count == 0 { return .empty }
-        var isASCII = rowIsASCII
-        if !isASCII {
-            var highest: UInt8 = 0
-            for offset in start..<end { highest |= bytes[offset] }
-            isASCII = highest < 0x80
-        }
         if isASCII, count < CSVRepeatedText.minimumLength {
             let field = UnsafeBufferPointer(start: bytes + start, count: count)
             if count == 4 || count == 5, let flag = BooleanText.parse(field) { return flag ? .boolTrue : .boolFalse }

@@ -43,17 +43,28 @@ struct CSVRow {
     /// caller then takes the general path). An empty result means an empty value.
     @inline(__always)
     func plainField(_ index: Int) -> (bytes: UnsafeBufferPointer<UInt8>, isASCII: Bool)? {
-        let span = spans[index]
+        guard let (start, end, isASCII) = Self.trimmedPlainField(spans[index], in: bytes, rowIsASCII: isASCII) else {
+            return nil
+        }
+        return (UnsafeBufferPointer(start: bytes + start, count: end &- start), isASCII)
+    }
+
+    /// The bounds of `span`'s bytes with surrounding ASCII blanks trimmed, and whether they are all
+    /// ASCII, when no quotes need resolving; `nil` otherwise.
+    /// - Parameter rowIsASCII: every byte of the row is ASCII (no per-byte check needed).
+    @inline(__always)
+    static func trimmedPlainField(_ span: CSVTokenizer.FieldSpan, in bytes: UnsafePointer<UInt8>, rowIsASCII: Bool)
+        -> (start: Int, end: Int, isASCII: Bool)?
+    {
         guard !span.needsUnescaping else { return nil }
         var start = span.start
         var end = span.end
         while start < end, TextNormalization.isASCIISpace(bytes[start]) { start &+= 1 }
         while end > start, TextNormalization.isASCIISpace(bytes[end &- 1]) { end &-= 1 }
-        let field = UnsafeBufferPointer(start: bytes + start, count: end &- start)
-        if isASCII { return (field, true) }
+        if rowIsASCII { return (start, end, true) }
         var highest: UInt8 = 0
         for offset in start..<end { highest |= bytes[offset] }
-        return (field, highest < 0x80)
+        return (start, end, highest < 0x80)
     }
 
     /// Calls `body` with the bytes of field `index`, quotes resolved (`""` → `"`, the text after a

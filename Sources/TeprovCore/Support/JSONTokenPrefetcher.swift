@@ -129,12 +129,6 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
     @inline(never)
     private func nextFromNextBatch(into consumer: JSONTokenizer) throws -> JSONTokenizer.Token {
         while true {
-            if let current, nextEntry < current.entryCount {
-                let entry = current.entries[nextEntry]
-                nextEntry &+= 1
-                consumer.apply(entry, bytes: current.bytes)
-                return entry.token
-            }
             if let current, current.isLast {
                 if let error = current.error {
                     current.error = nil
@@ -148,6 +142,7 @@ final class JSONTokenPrefetcher: @unchecked Sendable {
             entryCount = taken.entryCount
             bytes = taken.bytes
             nextEntry = 0
+            if nextEntry < entryCount { return try next(into: consumer) }
         }
     }
 
