@@ -10,14 +10,16 @@ import Foundation
 /// `digest` member, which is the plan's canonical (RFC 8785) form, is hashed. When sealing, the digest
 /// is then written into the 64 hex digits left for it, and the file is fsync'ed and renamed into place.
 ///
+/// Both texts are gathered in `ByteSink`s (pointer appends) rather than arrays.
+///
 /// The bytes are those of `plan.jsonValue().serialized(style: .pretty)` for the sealed plan (members
 /// are in canonical order at every level; an object that is not is sorted for both texts), and the
 /// digest is `plan.computeDigest()`; `PlanFileWriterTests` holds both to that.
 struct PlanFileWriter {
     private let descriptor: Int32
-    private var pretty: [UInt8] = []
+    private let pretty: ByteSink
     private var flushed = 0
-    private var canonical: [UInt8] = []
+    private let canonical: ByteSink
     private var hasher = SHA256()
     private let hashing: Bool
     /// Where the digest's 64 hex digits start in the file, once written.
@@ -36,17 +38,19 @@ struct PlanFileWriter {
         self.descriptor = descriptor
         self.hashing = hashing
         self.inMemory = false
-        pretty.reserveCapacity(Self.bufferSize + 4096)
-        if hashing { canonical.reserveCapacity(Self.bufferSize + 4096) }
+        pretty = ByteSink(capacity: Self.bufferSize + 4096)
+        canonical = ByteSink(capacity: hashing ? Self.bufferSize + 4096 : 0)
     }
 
-    /// A writer that gathers the pretty and the canonical text of a chunk in memory.
-    private init(gatheringCapacity: Int) {
+    /// A writer that gathers the pretty and the canonical text of a chunk in memory, in `texts` (emptied).
+    private init(gathering texts: OperationChunks.Texts) {
         descriptor = -1
         hashing = true
         inMemory = true
-        pretty.reserveCapacity(gatheringCapacity)
-        canonical.reserveCapacity(gatheringCapacity)
+        pretty = texts.pretty
+        canonical = texts.canonical
+        pretty.removeAll()
+        canonical.removeAll()
     }
 
     /// The long arrays of a plan, turned into JSON one element at a time while they are written, so the
@@ -101,7 +105,7 @@ struct PlanFileWriter {
 
     private mutating func writeDocument(_ document: JSONValue) throws {
         write(document, depth: 0, topLevel: true)
-        pretty.append(0x0A)
+        pretty.append(0x0A as UInt8)
         flushPretty()
         if hashing { hashCanonical() }
         if let failure { throw ioError(failure) }
@@ -157,8 +161,11 @@ struct PlanFileWriter {
             emit(UInt8(ascii: "}"))
         case .string(let text):
             writeString(text)
-        default:
-            // Numbers, booleans and null: short, and written by the shared serializer.
+        case .null: emit("null")
+        case .bool(let flag): emit(flag ? "true" : "false")
+        case .int(let number): writeInteger(Int(number))
+        case .double:
+            // Other numbers: rare, and written by the shared serializer.
             var bytes: [UInt8] = []
             value.write(into: &bytes, style: .canonical)
             emit(bytes)
@@ -168,9 +175,9 @@ struct PlanFileWriter {
 
     /// Hashes the canonical text gathered so far and empties the buffer.
     private mutating func hashCanonical() {
-        guard !canonical.isEmpty else { return }
-        hasher.update(data: canonical)
-        canonical.removeAll(keepingCapacity: true)
+        guard canonical.count > 0 else { return }
+        hasher.update(bufferPointer: canonical.bytes)
+        canonical.removeAll()
     }
 
     private mutating func flushIfFull() {
@@ -212,8 +219,8 @@ struct PlanFileWriter {
             let thread = Thread {
                 var chunk = lane
                 while chunk < chunkCount {
-                    chunks.waitForRoom(chunk)
-                    var gathered = PlanFileWriter(gatheringCapacity: chunkSize * 1600)
+                    let texts = chunks.waitForRoom(chunk, capacity: chunkSize * 1600)
+                    var gathered = PlanFileWriter(gathering: texts)
                     let start = chunk * chunkSize
                     // Through a buffer pointer: an array subscript would copy each operation first.
                     operations.withUnsafeBufferPointer { buffer in
@@ -223,7 +230,7 @@ struct PlanFileWriter {
                             gathered.writeOperation(buffer[position], depth: depth + 1)
                         }
                     }
-                    chunks.finish(chunk, pretty: gathered.pretty, canonical: gathered.canonical)
+                    chunks.finish(chunk, texts)
                     chunk += 2
                 }
             }
@@ -232,12 +239,13 @@ struct PlanFileWriter {
         }
         emit(UInt8(ascii: "["))
         for chunk in 0..<chunkCount {
-            let (chunkPretty, chunkCanonical) = chunks.take(chunk)
+            let texts = chunks.take(chunk)
             flushPretty()
-            if failure == nil, let error = DescriptorWrite.all(chunkPretty, to: descriptor) { failure = error }
-            flushed += chunkPretty.count
+            if failure == nil, let error = DescriptorWrite.all(texts.pretty.bytes, to: descriptor) { failure = error }
+            flushed += texts.pretty.count
             hashCanonical()
-            hasher.update(data: chunkCanonical)
+            hasher.update(bufferPointer: texts.canonical.bytes)
+            chunks.recycle(texts)
         }
         newline(depth)
         emit(UInt8(ascii: "]"))
@@ -278,7 +286,9 @@ struct PlanFileWriter {
     }
 
     private mutating func writeInteger(_ number: Int) {
-        emit(Array(String(number).utf8))
+        let start = pretty.count
+        pretty.appendDecimal(number)
+        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
     }
 
     mutating func writeOperation(_ operation: PlanOperation, depth: Int) {
@@ -351,58 +361,67 @@ struct PlanFileWriter {
         flushIfFull()
     }
 
-    private mutating func writeString(_ text: String) {
+    private func writeString(_ text: String) {
         let start = pretty.count
-        JSONValue.writeString(text, into: &pretty)
-        if hashing { canonical.append(contentsOf: pretty[start...]) }
+        pretty.appendJSONString(text)
+        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
     }
 
-    private mutating func emit(_ byte: UInt8) {
+    @inline(__always)
+    private func emit(_ byte: UInt8) {
         pretty.append(byte)
         if hashing { canonical.append(byte) }
     }
 
-    private mutating func emit(_ text: StaticString) {
-        text.withUTF8Buffer { bytes in
-            pretty.append(contentsOf: bytes)
-            if hashing { canonical.append(contentsOf: bytes) }
-        }
+    @inline(__always)
+    private func emit(_ text: StaticString) {
+        pretty.append(text)
+        if hashing { canonical.append(text) }
     }
 
-    private mutating func emit(_ bytes: [UInt8]) {
-        pretty.append(contentsOf: bytes)
-        if hashing { canonical.append(contentsOf: bytes) }
+    private func emit(_ bytes: [UInt8]) {
+        pretty.append(bytes)
+        if hashing { canonical.append(bytes) }
     }
 
-    private mutating func prettyOnly(_ byte: UInt8) { pretty.append(byte) }
-    private mutating func prettyOnly(_ bytes: [UInt8]) { pretty.append(contentsOf: bytes) }
+    private func prettyOnly(_ byte: UInt8) { pretty.append(byte) }
+    private func prettyOnly(_ bytes: [UInt8]) { pretty.append(bytes) }
 
-    private mutating func canonicalOnly(_ byte: UInt8) {
+    private func canonicalOnly(_ byte: UInt8) {
         if hashing { canonical.append(byte) }
     }
 
-    private mutating func newline(_ depth: Int) {
-        pretty.append(0x0A)
-        for _ in 0..<(depth * 2) { pretty.append(0x20) }
+    @inline(__always)
+    private func newline(_ depth: Int) {
+        pretty.append(0x0A as UInt8)
+        pretty.append(repeating: 0x20, count: depth * 2)
     }
 
     private mutating func flushPretty() {
         guard failure == nil else {
-            pretty.removeAll(keepingCapacity: true)
+            pretty.removeAll()
             return
         }
         let count = pretty.count
-        if let error = DescriptorWrite.all(pretty, to: descriptor) { failure = error }
+        if let error = DescriptorWrite.all(pretty.bytes, to: descriptor) { failure = error }
         flushed += count
-        pretty.removeAll(keepingCapacity: true)
+        pretty.removeAll()
     }
 }
 
 /// The texts of the operation chunks, handed from the two serializing threads to the writing one. A
 /// serializer stays at most `ahead` chunks in front of the writer, so memory stays bounded.
+/// The sinks, reused: at most `ahead` + 2 pairs exist.
 private final class OperationChunks: @unchecked Sendable {
+    /// A chunk's pretty and canonical texts.
+    struct Texts {
+        var pretty: ByteSink
+        var canonical: ByteSink
+    }
+
     private let condition = NSCondition()
-    private var texts: [(pretty: [UInt8], canonical: [UInt8])?]
+    private var texts: [Texts?]
+    private var spare: [Texts] = []
     private var taken = 0
     private let ahead = 4
 
@@ -410,30 +429,38 @@ private final class OperationChunks: @unchecked Sendable {
         texts = Array(repeating: nil, count: count)
     }
 
-    /// Waits until chunk `index` may be serialized (the writer is close enough).
-    func waitForRoom(_ index: Int) {
+    /// Waits until chunk `index` may be serialized (the writer is close enough); returns sinks to write it to.
+    func waitForRoom(_ index: Int, capacity: Int) -> Texts {
         condition.lock()
+        defer { condition.unlock() }
         while index - taken >= ahead { condition.wait() }
-        condition.unlock()
+        return spare.popLast() ?? Texts(pretty: ByteSink(capacity: capacity), canonical: ByteSink(capacity: capacity))
     }
 
-    func finish(_ index: Int, pretty: [UInt8], canonical: [UInt8]) {
+    func finish(_ index: Int, _ chunk: Texts) {
         condition.lock()
-        texts[index] = (pretty, canonical)
+        texts[index] = chunk
         condition.broadcast()
         condition.unlock()
     }
 
     /// Waits for chunk `index` and hands its texts over.
-    func take(_ index: Int) -> (pretty: [UInt8], canonical: [UInt8]) {
+    func take(_ index: Int) -> Texts {
         condition.lock()
         defer { condition.unlock() }
         while texts[index] == nil { condition.wait() }
-        let text = texts[index].unsafelyUnwrapped
+        let chunk = texts[index].unsafelyUnwrapped
         texts[index] = nil
         taken = index + 1
         condition.broadcast()
-        return text
+        return chunk
+    }
+
+    /// Gives back the sinks of a chunk written to the file.
+    func recycle(_ chunk: Texts) {
+        condition.lock()
+        spare.append(chunk)
+        condition.unlock()
     }
 }
 

@@ -5,31 +5,35 @@ enum PlanOrdering {
     /// delete, disable, update, create; within each by the UTF-8 bytes of the lower-cased target userName
     /// (a create's new userName), then source id; ids `op-000001`, ... in that order.
     ///
-    /// The sort keys are worked out once per operation, the operations sorted by index (in the order a stable
-    /// sort of the operations gives) and then swapped into place, so no operation is copied.
+    /// The sort keys are worked out once per operation into one byte buffer, small keys (phase, the name's first
+    /// eight bytes, offsets) are sorted, and the operations are then swapped into place, so no operation is
+    /// copied and most comparisons are two integer comparisons.
     static func ordered(_ operations: consuming [PlanOperation]) -> [PlanOperation] {
         var operations = operations
+        var keys: [OrderKey] = []
+        keys.reserveCapacity(operations.count)
+        // The lower-cased names and the source ids, back to back.
+        var text: [UInt8] = []
+        text.reserveCapacity(operations.count * 64)
         // Read in place through a buffer pointer: `map` (and key paths) would copy each whole operation first.
-        var phases: [Int] = []
-        var names: [[UInt8]] = []
-        var ids: [[UInt8]] = []
-        phases.reserveCapacity(operations.count)
-        names.reserveCapacity(operations.count)
-        ids.reserveCapacity(operations.count)
         operations.withUnsafeBufferPointer { buffer in
             for index in buffer.indices {
-                phases.append(buffer[index].action.phase)
-                names.append(ValueComparison.sortKey(buffer[index].displayUserName))
-                ids.append(Array((buffer[index].source?.id ?? "").utf8))
+                let nameStart = text.count
+                ValueComparison.appendSortKey(buffer[index].displayUserName, to: &text)
+                let idStart = text.count
+                if let id = buffer[index].source?.id { text.append(contentsOf: id.utf8) }
+                keys.append(
+                    OrderKey(
+                        phase: buffer[index].action.phase, prefix: OrderKey.prefix(text, from: nameStart, to: idStart),
+                        nameStart: nameStart, idStart: idStart, idEnd: text.count, index: index))
             }
         }
-        let order = operations.indices.sorted { lhs, rhs in
-            if phases[lhs] != phases[rhs] { return phases[lhs] < phases[rhs] }
-            let byName = compareBytes(names[lhs], names[rhs])
-            if byName != 0 { return byName < 0 }
-            return compareBytes(ids[lhs], ids[rhs]) < 0
+        text.withUnsafeBufferPointer { bytes in
+            keys.withUnsafeMutableBufferPointer { keys in
+                keys.sort { lhs, rhs in OrderKey.precedes(lhs, rhs, text: bytes) }
+            }
         }
-        // Position k takes the operation at order[k]: follow each cycle of the permutation with swaps.
+        // Position k takes the operation at keys[k].index: follow each cycle of the permutation with swaps.
         // Swapped through a buffer pointer, which moves the two operations; `Array.swapAt` copies them.
         var placed = [Bool](repeating: false, count: operations.count)
         operations.withUnsafeMutableBufferPointer { buffer in
@@ -37,7 +41,7 @@ enum PlanOrdering {
                 var current = start
                 while true {
                     placed[current] = true
-                    let next = order[current]
+                    let next = keys[current].index
                     if next == start { break }
                     buffer.swapAt(current, next)
                     current = next
@@ -48,18 +52,50 @@ enum PlanOrdering {
         return operations
     }
 
-    /// -1, 0 or 1 as `lhs` sorts before, with or after `rhs` (bytes compared as unsigned, a prefix first).
-    @inline(__always)
-    static func compareBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Int {
-        let common = min(lhs.count, rhs.count)
-        let result = lhs.withUnsafeBufferPointer { left in
-            rhs.withUnsafeBufferPointer { right -> Int32 in
-                guard common > 0, let leftBase = left.baseAddress, let rightBase = right.baseAddress else { return 0 }
-                return memcmp(leftBase, rightBase, common)
+    /// An operation's place in the order; its name and source id are ranges of a shared byte buffer.
+    private struct OrderKey {
+        var phase: Int
+        /// The name's first eight bytes, big-endian, zero-padded: comparing two prefixes compares the bytes.
+        var prefix: UInt64
+        var nameStart: Int
+        var idStart: Int
+        var idEnd: Int
+        var index: Int
+
+        static func prefix(_ text: [UInt8], from start: Int, to end: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for position in 0..<8 {
+                value <<= 8
+                if start + position < end { value |= UInt64(text[start + position]) }
             }
+            return value
         }
-        if result != 0 { return result < 0 ? -1 : 1 }
-        return lhs.count == rhs.count ? 0 : (lhs.count < rhs.count ? -1 : 1)
+
+        /// Phase, name, source id, then the original position (as a stable sort keeps ties).
+        @inline(__always)
+        static func precedes(_ lhs: OrderKey, _ rhs: OrderKey, text: UnsafeBufferPointer<UInt8>) -> Bool {
+            if lhs.phase != rhs.phase { return lhs.phase < rhs.phase }
+            if lhs.prefix != rhs.prefix { return lhs.prefix < rhs.prefix }
+            let byName = compareBytes(
+                text, lhs.nameStart, lhs.idStart - lhs.nameStart, rhs.nameStart, rhs.idStart - rhs.nameStart)
+            if byName != 0 { return byName < 0 }
+            let byId = compareBytes(text, lhs.idStart, lhs.idEnd - lhs.idStart, rhs.idStart, rhs.idEnd - rhs.idStart)
+            if byId != 0 { return byId < 0 }
+            return lhs.index < rhs.index
+        }
+
+        /// -1, 0 or 1 as the bytes at `left` sort before, with or after those at `right` (a prefix first).
+        @inline(__always)
+        private static func compareBytes(
+            _ text: UnsafeBufferPointer<UInt8>, _ left: Int, _ leftCount: Int, _ right: Int, _ rightCount: Int
+        ) -> Int {
+            let common = min(leftCount, rightCount)
+            if common > 0, let base = text.baseAddress {
+                let result = memcmp(base + left, base + right, common)
+                if result != 0 { return result < 0 ? -1 : 1 }
+            }
+            return leftCount == rightCount ? 0 : (leftCount < rightCount ? -1 : 1)
+        }
     }
 
     static func opId(_ number: Int) -> String {

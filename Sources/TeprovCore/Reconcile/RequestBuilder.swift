@@ -117,7 +117,7 @@ struct RequestBuilder {
     private func patch(_ target: TargetUser, _ operations: [JSONValue]) -> PlanRequest {
         PlanRequest(
             method: "PATCH", path: "/Users/\(target.id)",
-            body: .object([("schemas", .array([.string(Self.patchSchema)])), ("Operations", .array(operations))]))
+            body: .object([("Operations", .array(operations)), ("schemas", .array([.string(Self.patchSchema)]))]))
     }
 
     private func replace(_ path: String, _ value: JSONValue) -> JSONValue {
@@ -136,11 +136,12 @@ struct RequestBuilder {
     /// The whole `emails` array with the work entry set: the entry that served as work email (primary, else first)
     /// is replaced by a typed, primary work entry; the others are kept, not primary.
     private func emailsArray(_ target: TargetUser, newWork: JSONValue) -> JSONValue {
-        var entries: [JSONValue] = [.object([("value", newWork), ("type", .string("work")), ("primary", .bool(true))])]
+        var entries: [JSONValue] = [.object([("primary", .bool(true)), ("type", .string("work")), ("value", newWork)])]
         let replaced = target.emails.firstIndex { $0.primary } ?? (target.emails.isEmpty ? nil : 0)
         for (index, email) in target.emails.enumerated() where index != replaced {
-            var members: [(String, JSONValue)] = [("value", .string(email.value))]
+            var members: [(String, JSONValue)] = []
             if let type = email.type { members.append(("type", .string(type))) }
+            members.append(("value", .string(email.value)))
             entries.append(.object(members))
         }
         return .array(entries)

@@ -43,7 +43,8 @@ struct SCIMResourceBuilder {
         if usesEnterprise, !all.contains(SCIMAttributePath.enterpriseSchema) {
             all.append(SCIMAttributePath.enterpriseSchema)
         }
-        return .object([("schemas", .array(all.map { .string($0) }))] + members)
+        // In canonical order, the order the plan file has (the writer then sorts nothing).
+        return JSONValue.object([("schemas", .array(all.map { .string($0) }))] + members).canonicallyOrdered()
     }
 
     private func member(_ key: String) -> JSONValue? {

@@ -148,20 +148,14 @@ enum ValueComparison {
         return true
     }
 
-    /// The UTF-8 bytes of the lower-cased string, the sort key of SPEC §4/§6.
-    static func sortKey(_ text: String) -> [UInt8] {
+    /// Appends the UTF-8 bytes of the lower-cased string, the sort key of SPEC §4/§6, to `output`.
+    static func appendSortKey(_ text: String, to output: inout [UInt8]) {
         var copy = text
-        if let bytes = copy.withUTF8({ bytes -> [UInt8]? in
-            var lowered = [UInt8](repeating: 0, count: bytes.count)
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                if byte >= 0x80 { return nil }
-                lowered[index] = asciiLowercase(byte)
-            }
-            return lowered
-        }) {
-            return bytes
+        let ascii = copy.withUTF8 { bytes -> Bool in
+            for index in 0..<bytes.count where bytes[index] >= 0x80 { return false }
+            for index in 0..<bytes.count { output.append(asciiLowercase(bytes[index])) }
+            return true
         }
-        return Array(text.lowercased().utf8)
+        if !ascii { output.append(contentsOf: text.lowercased().utf8) }
     }
 }

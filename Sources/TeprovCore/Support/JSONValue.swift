@@ -127,6 +127,18 @@ public enum JSONValue: Sendable, Hashable {
         members.sorted { JSONKeyOrder.precedes($0.0, $1.0) }
     }
 
+    /// The value with the members of every object, at every level, in RFC 8785 order: built once so that the
+    /// plan writer, which writes objects in that order, finds them so and sorts nothing.
+    func canonicallyOrdered() -> JSONValue {
+        switch self {
+        case .array(let values): return .array(values.map { $0.canonicallyOrdered() })
+        case .object(let members):
+            let ordered = members.map { ($0.0, $0.1.canonicallyOrdered()) }
+            return .object(JSONValue.isInCanonicalOrder(ordered) ? ordered : JSONValue.canonicallySorted(ordered))
+        default: return self
+        }
+    }
+
     private func newline(_ output: inout [UInt8], style: Style, depth: Int) {
         guard case .pretty = style else { return }
         output.append(0x0A)
