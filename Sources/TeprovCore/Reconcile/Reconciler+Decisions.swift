@@ -10,18 +10,27 @@ extension ReconcileRun {
                     "the snapshot is incomplete (--allow-incomplete-snapshot): no user is disabled or deleted in this plan"
                 ))
         }
-        let differs = usersDifferingFromTheirTargets()
+        var updates = preparedUpdates()
         let creates = preparedCreates()
         var nextCreate = 0
+        var nextUpdate = 0
         for user in input.users.indices where !skippedUsers[user] {
             // The out-of-scope reason only: copying the whole user would retain and release each of its values.
             let reason = input.users[user].scope.reason
             if reason == nil {
                 summary.inScope += 1
                 if let target = matchedTarget[user] {
-                    decideUpdate(user, target, differs: differs[user])
+                    var prepared: PreparedUpdate?
+                    while nextUpdate < updates.count, updates[nextUpdate].user < user { nextUpdate += 1 }
+                    if nextUpdate < updates.count, updates[nextUpdate].user == user {
+                        // Moved out, not copied: each is used once.
+                        prepared = Self.take(&updates[nextUpdate].update)
+                        nextUpdate += 1
+                    }
+                    decideUpdate(user, target, prepared: prepared)
                 } else {
                     var prepared: PreparedCreate?
+                    while nextCreate < creates.count, creates[nextCreate].user < user { nextCreate += 1 }
                     if nextCreate < creates.count, creates[nextCreate].user == user {
                         prepared = creates[nextCreate].create
                         nextCreate += 1
@@ -38,6 +47,15 @@ extension ReconcileRun {
                 )
             }
         }
+    }
+
+    /// Moves `value` out of its place, leaving an empty value (so that using it once copies nothing).
+    static func take(_ value: inout PreparedUpdate) -> PreparedUpdate {
+        var taken = PreparedUpdate(
+            changed: [], changes: [], request: PlanRequest(method: "", path: "", body: nil),
+            precondition: Precondition(version: nil, fingerprint: ""))
+        swap(&taken, &value)
+        return taken
     }
 
     /// What a create of a user sends, which depends on that user alone.
@@ -104,44 +122,54 @@ extension ReconcileRun {
         trace(user: user, "decision: create (NotMatched)")
     }
 
-    /// For each user, whether it is in scope, matched, and differs from its target in a compared attribute:
-    /// the comparisons are most of `decideUsers` and most users have no change, so they are made for every
-    /// user at once, each half of the users on one core. Users and targets are read in place (copying one
-    /// would retain what all of them share, from both cores at once).
-    func usersDifferingFromTheirTargets() -> [Bool] {
+    /// What an update of a user sends: the slots whose values differ from the target's, the changes, the request
+    /// and its precondition.
+    struct PreparedUpdate {
+        var changed: [Int]
+        var changes: [AttributeChange]
+        var request: PlanRequest
+        var precondition: Precondition
+    }
+
+    /// The update of every in-scope, matched user that differs from its target in a compared attribute, in user
+    /// order: the comparisons are most of `decideUsers` and most users have no change, so they (and the updates
+    /// they lead to) are worked out for every user at once, each half of the users on one core. Users and
+    /// targets are read in place (copying one would retain what all of them share, from both cores at once).
+    func preparedUpdates() -> [(user: Int, update: PreparedUpdate)] {
         // Locals, read by both cores without touching this object's properties.
         let (skipped, matched, caseExact) = (skippedUsers, matchedTarget, slots.caseExact)
         let compared = slots.targets.indices.filter { slots.compared[$0] }
-        return ParallelWork.halves(of: input.users.count) { range -> [Bool] in
+        return ParallelWork.halves(of: input.users.count) { range -> [(user: Int, update: PreparedUpdate)] in
             input.users.withUnsafeBufferPointer { users in
                 targets.withUnsafeBufferPointer { targets in
                     slots.accessors.withUnsafeBufferPointer { accessors in
-                        range.map { user in
+                        var found: [(user: Int, update: PreparedUpdate)] = []
+                        for user in range {
                             guard !skipped[user], users[user].scope.inScope, let target = matched[user] else {
-                                return false
+                                continue
                             }
+                            var differs = false
                             for slot in compared {
                                 guard let new = users[user].value(at: slot) else { continue }
                                 let old = accessors[slot].value(of: targets[target])
-                                if !ValueComparison.equal(old, new, caseExact: caseExact[slot]) { return true }
+                                if !ValueComparison.equal(old, new, caseExact: caseExact[slot]) {
+                                    differs = true
+                                    break
+                                }
                             }
-                            return false
+                            if differs, let update = prepareUpdate(users[user], targets[target]) {
+                                found.append((user, update))
+                            }
                         }
+                        return found
                     }
                 }
             }
         }
     }
 
-    /// - Parameter differs: from `usersDifferingFromTheirTargets`; `false` is a user with nothing to change.
-    func decideUpdate(_ user: Int, _ target: Int, differs: Bool = true) {
-        guard differs else {
-            summary.noop += 1
-            trace(user: user, "decision: no change (the target already holds every mapped value)")
-            return
-        }
-        let desired = input.users[user]
-        let current = targets[target]
+    /// The update of `current` to `desired`; `nil` when no compared attribute differs.
+    func prepareUpdate(_ desired: DesiredUser, _ current: TargetUser) -> PreparedUpdate? {
         var changed: [Int] = []
         var changes: [AttributeChange] = []
         for slot in slots.targets.indices where slots.compared[slot] {
@@ -152,7 +180,15 @@ extension ReconcileRun {
             changes.append(
                 AttributeChange(attribute: slots.targetTexts[slot], old: old?.jsonValue ?? .null, new: new.jsonValue))
         }
-        if changed.isEmpty {
+        if changed.isEmpty { return nil }
+        return PreparedUpdate(
+            changed: changed, changes: changes, request: requests.update(current, desired, changedSlots: changed),
+            precondition: requests.precondition(current, desired))
+    }
+
+    /// - Parameter prepared: from `preparedUpdates`; `nil` is a user with nothing to change.
+    func decideUpdate(_ user: Int, _ target: Int, prepared: PreparedUpdate?) {
+        guard let prepared else {
             summary.noop += 1
             trace(user: user, "decision: no change (the target already holds every mapped value)")
             return
@@ -161,8 +197,10 @@ extension ReconcileRun {
             skip(user, target: target, "ActionDisabled", "the user would be updated, but actions.update is false")
             return
         }
+        let changed = prepared.changed
+        let current = targets[target]
         let reactivates =
-            changed.contains { slots.isActive[$0] && desired.value(at: $0)?.boolValue == true }
+            changed.contains { slots.isActive[$0] && input.users[user].value(at: $0)?.boolValue == true }
             && !current.active
         let touchesIdentity = changed.contains { slots.isUserName[$0] || slots.isWorkEmail[$0] }
         var newIdentity: String?
@@ -177,17 +215,17 @@ extension ReconcileRun {
             }
             newIdentity = identityText
         }
-        let newUserName = changed.first { slots.isUserName[$0] }.flatMap { desired.value(at: $0)?.scalarText }
+        let newUserName = changed.first { slots.isUserName[$0] }.flatMap { input.users[user].value(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .update, reason: reactivates ? "Reactivated" : "AttributesChanged",
             source: sourceReference(user), target: targetReference(target), matchedBy: matchedBy[user],
-            changes: changes,
-            request: requests.update(current, desired, changedSlots: changed),
-            precondition: requests.precondition(current, desired))
+            changes: prepared.changes, request: prepared.request, precondition: prepared.precondition)
         pendingWrites.append(
             PendingWrite(
                 user: user, target: target, operation: operation, newUserName: newUserName, newIdentity: newIdentity))
-        trace(user: user, "decision: update (\(operation.reason)): " + changes.map(\.attribute).joined(separator: ", "))
+        trace(
+            user: user,
+            "decision: update (\(operation.reason)): " + prepared.changes.map(\.attribute).joined(separator: ", "))
     }
 
     func decideDeprovision(_ user: Int, _ target: Int, reason: OutOfScopeReason) {
@@ -283,49 +321,94 @@ extension ReconcileRun {
                 "the user would be \(action.rawValue)d, but actions.\(action.rawValue) is false")
             return
         }
-        let current = targets[target]
-        let changes =
-            action == .disable ? [AttributeChange(attribute: "active", old: .bool(true), new: .bool(false))] : []
-        let request = action == .disable ? requests.disable(current) : requests.delete(current)
-        operations.append(
-            PlanOperation(
-                id: "", action: action, reason: reason, source: user.map(sourceReference),
-                target: targetReference(target),
-                matchedBy: user.flatMap { matchedBy[$0] }, changes: changes, request: request,
-                precondition: requests.precondition(current, nil)))
+        pendingDeprovisions.append(PendingDeprovision(action: action, target: target, reason: reason, user: user))
         if action == .delete { deletedTargets.insert(target) }
         let line = "decision: \(action.rawValue) (\(reason))"
         if let user { trace(user: user, line) } else { trace(target: target, line) }
     }
 
+    /// The disables and deletes decided so far, as operations (in the order they were decided), built on both
+    /// cores: each hashes its target's compared attributes for the precondition.
+    func settlePendingDeprovisions() {
+        let pending = pendingDeprovisions
+        pendingDeprovisions = []
+        operations += ParallelWork.halves(of: pending.count) { range in
+            range.map { index in deprovisionOperation(pending[index]) }
+        }
+    }
+
+    func deprovisionOperation(_ pending: PendingDeprovision) -> PlanOperation {
+        let (action, target, user) = (pending.action, pending.target, pending.user)
+        let changes =
+            action == .disable ? [AttributeChange(attribute: "active", old: .bool(true), new: .bool(false))] : []
+        let request = action == .disable ? requests.disable(targets[target]) : requests.delete(targets[target])
+        return PlanOperation(
+            id: "", action: action, reason: pending.reason, source: user.map(sourceReference),
+            target: targetReference(target), matchedBy: user.flatMap { matchedBy[$0] }, changes: changes,
+            request: request, precondition: requests.precondition(targets[target], nil))
+    }
+
     /// Creates and updates whose userName or identity email another (not deleted) target holds are skipped.
+    /// The look-ups are made for every write at once, each half on one core; the verdicts are then applied in
+    /// order, each operation moved (not copied) into the plan.
     func settlePendingWrites() {
-        for pending in pendingWrites {
-            func heldByOther(_ index: TextIndex, _ value: String?, keyOf: (Int) -> String?) -> Int? {
-                guard let value else { return nil }
-                var candidate = index.first(value, keyOf: keyOf)
-                while let target = candidate {
-                    if target != pending.target, !deletedTargets.contains(target) { return target }
-                    candidate = index.next(after: target)
+        enum Verdict {
+            case keep
+            case userNameHeld(by: Int)
+            case emailHeld(by: Int)
+        }
+        let (targets, indexes, deleted) = (self.targets, self.indexes, deletedTargets)
+        let verdicts = pendingWrites.withUnsafeBufferPointer { writes in
+            ParallelWork.halves(of: writes.count) { range -> [Verdict] in
+                range.map { position in
+                    func heldByOther(_ index: TextIndex, _ value: String?, keyOf: (Int) -> String?) -> Int? {
+                        guard let value else { return nil }
+                        var candidate = index.first(value, keyOf: keyOf)
+                        while let target = candidate {
+                            if target != writes[position].target, !deleted.contains(target) { return target }
+                            candidate = index.next(after: target)
+                        }
+                        return nil
+                    }
+                    if let other = heldByOther(
+                        indexes.byUserName, writes[position].newUserName, keyOf: { targets[$0].userName })
+                    {
+                        return .userNameHeld(by: other)
+                    }
+                    if let other = heldByOther(
+                        indexes.byIdentityEmail, writes[position].newIdentity,
+                        keyOf: { targets[$0].workEmail ?? targets[$0].userName })
+                    {
+                        return .emailHeld(by: other)
+                    }
+                    return .keep
                 }
-                return nil
             }
-            let targets = self.targets
-            if let other = heldByOther(indexes.byUserName, pending.newUserName, keyOf: { targets[$0].userName }) {
-                skip(
-                    pending.user, target: pending.target, "UserNameConflict",
-                    "userName \(pending.newUserName ?? "") is held by target \(targets[other].id)")
-                continue
+        }
+        var writes: [PendingWrite] = []
+        swap(&writes, &pendingWrites)
+        operations.reserveCapacity(operations.count + writes.count)
+        writes.withUnsafeMutableBufferPointer { writes in
+            for position in writes.indices {
+                let (user, target) = (writes[position].user, writes[position].target)
+                switch verdicts[position] {
+                case .keep:
+                    // Moved out of the pending write: the write is not used again.
+                    var operation = PlanOperation(
+                        id: "", action: .create, reason: "", source: nil, target: nil, matchedBy: nil, changes: [],
+                        request: PlanRequest(method: "", path: "", body: nil), precondition: nil)
+                    swap(&operation, &writes[position].operation)
+                    operations.append(operation)
+                case .userNameHeld(let other):
+                    skip(
+                        user, target: target, "UserNameConflict",
+                        "userName \(writes[position].newUserName ?? "") is held by target \(targets[other].id)")
+                case .emailHeld(let other):
+                    skip(
+                        user, target: target, "EmailConflict",
+                        "e-mail \(writes[position].newIdentity ?? "") is the identity of target \(targets[other].id)")
+                }
             }
-            if let other = heldByOther(
-                indexes.byIdentityEmail, pending.newIdentity, keyOf: { targets[$0].workEmail ?? targets[$0].userName })
-            {
-                skip(
-                    pending.user, target: pending.target, "EmailConflict",
-                    "e-mail \(pending.newIdentity ?? "") is the identity of target \(targets[other].id)")
-                continue
-            }
-            operations.append(pending.operation)
         }
     }
 
@@ -349,8 +432,15 @@ extension ReconcileRun {
 
     /// Disables + deletes at or above the thresholds hold the plan (SPEC §6).
     func applyDeletionGuard() {
-        let deletions = operations.filter { $0.action == .disable || $0.action == .delete }.count
-        let managedCount = managed.filter { $0 }.count
+        // Counted in place: `filter` would copy every operation.
+        var deletions = 0
+        operations.withUnsafeBufferPointer { operations in
+            for index in operations.indices
+            where operations[index].action == .disable || operations[index].action == .delete {
+                deletions += 1
+            }
+        }
+        let managedCount = managed.reduce(0) { $0 + ($1 ? 1 : 0) }
         let safety = config.safety
         let overCount = safety.deletionThreshold > 0 && deletions >= safety.deletionThreshold
         let overPercent =

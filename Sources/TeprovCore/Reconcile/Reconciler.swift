@@ -45,6 +45,7 @@ final class ReconcileRun {
     var summary = Plan.Summary()
     var diagnostics: [Diagnostic] = []
     var pendingWrites: [PendingWrite] = []
+    var pendingDeprovisions: [PendingDeprovision] = []
     var explainUsers: [Int: String] = [:]
     var explainTargets: [Int: String] = [:]
     var explanations: [String: [String]] = [:]
@@ -56,6 +57,14 @@ final class ReconcileRun {
         var operation: PlanOperation
         var newUserName: String?
         var newIdentity: String?
+    }
+
+    /// A disable or delete decided; its operation is built with the others (`settlePendingDeprovisions`).
+    struct PendingDeprovision {
+        var action: PlanAction
+        var target: Int
+        var reason: String
+        var user: Int?
     }
 
     init(_ input: ReconcileInput) {
@@ -88,6 +97,7 @@ final class ReconcileRun {
         skipContestedTargets()
         decideUsers()
         decideOrphans()
+        settlePendingDeprovisions()
         settlePendingWrites()
         applyProtectedUsers()
         applyDeletionGuard()
