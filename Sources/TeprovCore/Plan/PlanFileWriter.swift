@@ -291,7 +291,7 @@ struct PlanFileWriter {
         if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
     }
 
-    mutating func writeOperation(_ operation: PlanOperation, depth: Int) {
+    mutating func writeOperation(_ operation: borrowing PlanOperation, depth: Int) {
         emit(UInt8(ascii: "{"))
         var first = true
         member("action", &first, depth: depth)

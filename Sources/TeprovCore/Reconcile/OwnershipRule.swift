@@ -17,17 +17,21 @@ struct OwnershipRule {
 
     /// `8-4-4-4-12` hex digits, either case.
     static func isGUID(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        guard bytes.count == 36 else { return false }
-        for (position, byte) in bytes.enumerated() {
-            if position == 8 || position == 13 || position == 18 || position == 23 {
-                if byte != UInt8(ascii: "-") { return false }
-                continue
+        guard text.utf8.count == 36 else { return false }
+        // The bytes in place (an array of them was allocated per target).
+        var copy = text
+        return copy.withUTF8 { bytes in
+            for position in 0..<36 {
+                let byte = bytes[position]
+                if position == 8 || position == 13 || position == 18 || position == 23 {
+                    if byte != UInt8(ascii: "-") { return false }
+                    continue
+                }
+                let isHex =
+                    (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
+                if !isHex { return false }
             }
-            let isHex =
-                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x46) || (byte >= 0x61 && byte <= 0x66)
-            if !isHex { return false }
+            return true
         }
-        return true
     }
 }

@@ -182,17 +182,25 @@ extension ReconcileRun {
         let firsts = firstTargetsOfUsers()
         for user in users.indices where !skippedUsers[user] {
             for position in matchers.indices {
-                guard let value = matchingValue(user, position) else { continue }
-                let isUserName = slots.matcherIsUserName[position]
-                let index = isUserName ? indexes.byUserName : indexes.byExternalId
-                let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
+                // Most users match at once: their value, the index and its key reader are fetched only when
+                // needed (each fetch retains and releases, a million times over).
                 let first = firsts[position][user]
                 guard first >= 0 else {
-                    trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 0 target(s)")
+                    // No target: -1 also stands for a user without this value.
+                    if !explainUsers.isEmpty, let value = matchingValue(user, position) {
+                        trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 0 target(s)")
+                    }
                     continue
                 }
                 let target = Int(first)
-                if index.next(after: target) != nil {
+                let isUserName = slots.matcherIsUserName[position]
+                let hasAnother =
+                    isUserName
+                    ? indexes.byUserName.next(after: target) != nil : indexes.byExternalId.next(after: target) != nil
+                if hasAnother {
+                    let value = matchingValue(user, position) ?? ""
+                    let index = isUserName ? indexes.byUserName : indexes.byExternalId
+                    let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
                     let candidates = index.all(value, keyOf: keyOf)
                     trace(
                         user: user,
@@ -204,7 +212,9 @@ extension ReconcileRun {
                         "\(candidates.count) targets have \(slots.matcherTexts[position]) \(value)")
                     break
                 }
-                trace(user: user, "match: \(slots.matcherTexts[position]) = \(value) → 1 target(s)")
+                trace(
+                    user: user,
+                    "match: \(slots.matcherTexts[position]) = \(matchingValue(user, position) ?? "") → 1 target(s)")
                 if isUserName, externalIdMapped, let targetAnchor = targets[target].externalId {
                     var ownAnchor: String?
                     if let slot = slots.externalIdSlot { ownAnchor = users[user].value(at: slot)?.scalarText }
@@ -213,7 +223,7 @@ extension ReconcileRun {
                         protectedTargets.insert(target)
                         skip(
                             user, target: target, "AnchorConflict",
-                            "userName \(value) belongs to a target with externalId \(targetAnchor), not "
+                            "userName \(matchingValue(user, position) ?? "") belongs to a target with externalId \(targetAnchor), not "
                                 + "\(ownAnchor ?? "(none)"): a reused userName must not take over another person's account"
                         )
                         break
