@@ -11,7 +11,7 @@ extension ReconcileRun {
                 ))
         }
         var updates = preparedUpdates()
-        let creates = preparedCreates()
+        var creates = preparedCreates()
         var nextCreate = 0
         var nextUpdate = 0
         for user in input.users.indices where !skippedUsers[user] {
@@ -24,7 +24,7 @@ extension ReconcileRun {
                     while nextUpdate < updates.count, updates[nextUpdate].user < user { nextUpdate += 1 }
                     if nextUpdate < updates.count, updates[nextUpdate].user == user {
                         // Moved out, not copied: each is used once.
-                        prepared = Self.take(&updates[nextUpdate].update)
+                        prepared = Self.take(&updates[nextUpdate].update, leaving: .taken)
                         nextUpdate += 1
                     }
                     decideUpdate(user, target, prepared: prepared)
@@ -32,7 +32,8 @@ extension ReconcileRun {
                     var prepared: PreparedCreate?
                     while nextCreate < creates.count, creates[nextCreate].user < user { nextCreate += 1 }
                     if nextCreate < creates.count, creates[nextCreate].user == user {
-                        prepared = creates[nextCreate].create
+                        // Moved out, not copied: each is used once.
+                        prepared = Self.take(&creates[nextCreate].create, leaving: .taken)
                         nextCreate += 1
                     }
                     decideCreate(user, prepared: prepared)
@@ -49,12 +50,10 @@ extension ReconcileRun {
         }
     }
 
-    /// Moves `value` out of its place, leaving an empty value (so that using it once copies nothing).
-    static func take(_ value: inout PreparedUpdate) -> PreparedUpdate {
-        var taken = PreparedUpdate(
-            changed: [], changes: [], request: PlanRequest(method: "", path: "", body: nil),
-            precondition: Precondition(version: nil, fingerprint: ""))
-        swap(&taken, &value)
+    /// Moves the value out of `place`, leaving `empty` there (so that using a prepared value once copies nothing).
+    static func take<Value>(_ place: inout Value, leaving empty: Value) -> Value {
+        var taken = empty
+        swap(&taken, &place)
         return taken
     }
 
@@ -62,6 +61,9 @@ extension ReconcileRun {
     struct PreparedCreate {
         var changes: [AttributeChange]
         var request: PlanRequest
+
+        /// What `take` leaves behind.
+        static let taken = PreparedCreate(changes: [], request: PlanRequest(method: "", path: "", body: nil))
     }
 
     /// The create of every in-scope user that matched no target, built for all users at once, one half per
@@ -98,7 +100,6 @@ extension ReconcileRun {
 
     /// - Parameter prepared: the user's create from `preparedCreates`, or `nil` to build it here.
     func decideCreate(_ user: Int, prepared: PreparedCreate? = nil) {
-        let desired = input.users[user]
         guard config.actions.create else {
             skip(user, target: nil, "ActionDisabled", "the user would be created, but actions.create is false")
             return
@@ -111,11 +112,12 @@ extension ReconcileRun {
             )
             return
         }
-        let newUserName = slots.userNameSlot.flatMap { desired.valueOnCreate(at: $0)?.scalarText }
+        // The user is read in place: a copy would retain and release each of its values.
+        let newUserName = slots.userNameSlot.flatMap { input.users[user].valueOnCreate(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
-            changes: prepared?.changes ?? createChanges(desired),
-            request: prepared?.request ?? requests.create(desired), precondition: nil)
+            changes: prepared?.changes ?? createChanges(input.users[user]),
+            request: prepared?.request ?? requests.create(input.users[user]), precondition: nil)
         pendingWrites.append(
             PendingWrite(
                 user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))
@@ -129,6 +131,11 @@ extension ReconcileRun {
         var changes: [AttributeChange]
         var request: PlanRequest
         var precondition: Precondition
+
+        /// What `take` leaves behind.
+        static let taken = PreparedUpdate(
+            changed: [], changes: [], request: PlanRequest(method: "", path: "", body: nil),
+            precondition: Precondition(version: nil, fingerprint: ""))
     }
 
     /// The update of every in-scope, matched user that differs from its target in a compared attribute, in user

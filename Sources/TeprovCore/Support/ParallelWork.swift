@@ -30,8 +30,12 @@ extension ParallelWork {
     /// order (for per-item work whose results are kept per item or filtered in order).
     static func halves<Element>(of count: Int, _ body: (Range<Int>) -> [Element]) -> [Element] {
         let half = count / 2
-        let parts = map(0..<2) { part in body(part == 0 ? 0..<half : half..<count) }
-        return parts[0] + parts[1]
+        var parts = map(0..<2) { part in body(part == 0 ? 0..<half : half..<count) }
+        // The first part's storage becomes the result (its elements are not copied); the second's are appended.
+        var joined: [Element] = []
+        swap(&joined, &parts[0])
+        joined.append(contentsOf: parts[1])
+        return joined
     }
 }
 
