@@ -43,6 +43,28 @@ import Testing
         try Self.check(try PlanPipeline.run(try scenario.options()).plan, "\(scenario.name)")
     }
 
+    /// Every request body and change value the reconciler builds already has its members in RFC 8785 order
+    /// at every level (the writer would otherwise sort them, per operation): creates, PATCHes (with the whole
+    /// `emails` array), PUTs (`update-method-put`, started from the snapshot's resource) and legacy PATCHes.
+    @Test(arguments: PlanScenario.all)
+    func requestBodiesAreBuiltInCanonicalOrder(_ scenario: PlanScenario) throws {
+        if try scenario.expectedError() != nil { return }
+        func isCanonical(_ value: JSONValue) -> Bool {
+            switch value {
+            case .array(let values): return values.allSatisfy(isCanonical)
+            case .object(let members):
+                return JSONValue.isInCanonicalOrder(members) && members.allSatisfy { isCanonical($0.1) }
+            default: return true
+            }
+        }
+        for operation in try PlanPipeline.run(try scenario.options()).plan.operations {
+            #expect(isCanonical(operation.request.body ?? .null), "\(scenario.name) \(operation.id)")
+            for change in operation.changes {
+                #expect(isCanonical(change.new) && isCanonical(change.old), "\(scenario.name) \(operation.id)")
+            }
+        }
+    }
+
     /// Past `operationChunkSize` operations, chunks are serialized on two threads and written in order:
     /// the bytes and the digest are still those of the one-pass serialization. Every kind of operation of the
     /// sample plan (with bodies, changes, preconditions, held ones) is repeated over several chunks, with a

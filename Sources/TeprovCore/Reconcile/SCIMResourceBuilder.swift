@@ -1,7 +1,12 @@
 /// Assembles a SCIM user resource from target paths and values (for POST and PUT bodies).
+///
+/// Members are kept in RFC 8785 order at every level as they are added, the order the plan file has, so the
+/// plan writer sorts nothing. A resource started from a snapshot's (for PUT) is put in that order at the end.
 struct SCIMResourceBuilder {
     private var members: [(String, JSONValue)] = []
     private var usesEnterprise = false
+    /// Started from a snapshot resource, whose members may be in any order.
+    private var fromSnapshot = false
 
     init() {}
 
@@ -11,6 +16,7 @@ struct SCIMResourceBuilder {
             case .object(let existing) = document
         else { return }
         members = existing.filter { $0.0 != "meta" && $0.0 != "schemas" }
+        fromSnapshot = true
         usesEnterprise = existing.contains { $0.0 == SCIMAttributePath.enterpriseSchema }
     }
 
@@ -26,8 +32,12 @@ struct SCIMResourceBuilder {
             }) {
                 entries[index] = Self.setting(entries[index], sub, value)
             } else {
-                var entry: [(String, JSONValue)] = [("type", .string(type)), (sub, value)]
-                if !entries.contains(where: { Self.isPrimary($0) }) { entry.append(("primary", .bool(true))) }
+                var entry: [(String, JSONValue)] = []
+                Self.insertInOrder(&entry, "type", .string(type))
+                Self.insertInOrder(&entry, sub, value)
+                if !entries.contains(where: { Self.isPrimary($0) }) {
+                    Self.insertInOrder(&entry, "primary", .bool(true))
+                }
                 entries.append(.object(entry))
             }
             setMember(path.attribute, .array(entries))
@@ -43,8 +53,9 @@ struct SCIMResourceBuilder {
         if usesEnterprise, !all.contains(SCIMAttributePath.enterpriseSchema) {
             all.append(SCIMAttributePath.enterpriseSchema)
         }
-        // In canonical order, the order the plan file has (the writer then sorts nothing).
-        return JSONValue.object([("schemas", .array(all.map { .string($0) }))] + members).canonicallyOrdered()
+        var resource = members
+        Self.insertInOrder(&resource, "schemas", .array(all.map { .string($0) }))
+        return fromSnapshot ? JSONValue.object(resource).canonicallyOrdered() : .object(resource)
     }
 
     private func member(_ key: String) -> JSONValue? {
@@ -55,7 +66,7 @@ struct SCIMResourceBuilder {
         if let index = members.firstIndex(where: { Self.sameName($0.0, key) }) {
             members[index] = (members[index].0, value)
         } else {
-            members.append((key, value))
+            Self.insertInOrder(&members, key, value)
         }
     }
 
@@ -68,9 +79,16 @@ struct SCIMResourceBuilder {
         if let index = fields.firstIndex(where: { sameName($0.0, key) }) {
             fields[index] = (fields[index].0, value)
         } else {
-            fields.append((key, value))
+            insertInOrder(&fields, key, value)
         }
         return .object(fields)
+    }
+
+    /// Adds a member before the first one whose name sorts after it (RFC 8785 order; the few members of a
+    /// resource make a linear search the cheapest).
+    private static func insertInOrder(_ fields: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        let position = fields.firstIndex { JSONKeyOrder.precedes(key, $0.0) } ?? fields.count
+        fields.insert((key, value), at: position)
     }
 
     private static func string(_ object: JSONValue, _ key: String) -> String? {
