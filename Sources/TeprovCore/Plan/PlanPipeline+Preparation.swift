@@ -1,6 +1,7 @@
 /// What `plan` prepares on the second core while the first reads the exports: the snapshot with its
-/// users indexed, then the SHA-256 of every input file. Failures are kept and thrown where the
-/// sequential pipeline would have met them.
+/// users indexed, then the SHA-256 of the input files, which the first core helps with once it has read
+/// the exports (`InputHashes`). Failures are kept and thrown where the sequential pipeline would have met
+/// them.
 struct PlanPreparation: Sendable {
     struct Snapshot: Sendable {
         var info: SnapshotInfo
@@ -9,44 +10,39 @@ struct PlanPreparation: Sendable {
     }
 
     var snapshot: Result<Snapshot, any Error>
-    private var hashes: [String: Result<String, any Error>]
-
-    init(snapshot: Result<Snapshot, any Error>, hashes: [String: Result<String, any Error>]) {
-        self.snapshot = snapshot
-        self.hashes = hashes
-    }
+    var hashes: InputHashes
 
     /// The lower-case hex SHA-256 of an input file.
     func sha256(_ path: String) throws -> String {
-        guard let hash = hashes[path] else { return try SHA256Digest.hex(ofFile: path) }
-        return try hash.get()
+        try hashes.sha256(path)
     }
 }
 
 extension PlanPipeline {
-    /// Starts reading the snapshot and hashing the inputs on another thread.
-    static func startPreparation(_ options: Options, config: TeprovConfig) -> BackgroundWork<PlanPreparation> {
+    /// Starts reading the snapshot, then hashing the inputs, on another thread; the caller helps hashing with
+    /// `hashes.help()` when it is done reading.
+    static func startPreparation(_ options: Options, config: TeprovConfig) -> (
+        work: BackgroundWork<PlanPreparation>, hashes: InputHashes
+    ) {
         let snapshotPath = options.snapshot
         let snapshotOptions = SnapshotReader.Options(
             paths: Set(config.mappings.map(\.target)), keepRawResources: config.updateMethod == .put,
             allowIncomplete: options.allowIncompleteSnapshot)
         let externalIdPattern = config.externalIdPattern
         let directory = options.directory
-        let hashed =
+        let hashes = InputHashes(
             options.users + options.deleted
-            + [directory.assignments, directory.appRoles, directory.groupMembers].compactMap { $0 }
-            + [options.snapshot] + (options.configPath.map { [$0] } ?? [])
-        return BackgroundWork {
+                + [directory.assignments, directory.appRoles, directory.groupMembers].compactMap { $0 }
+                + [options.snapshot] + (options.configPath.map { [$0] } ?? []))
+        let work = BackgroundWork {
             let snapshot = Result { () throws -> PlanPreparation.Snapshot in
                 let (info, targets) = try SnapshotReader.read(path: snapshotPath, options: snapshotOptions)
                 let indexes = TargetIndexes(targets: targets, externalIdPattern: externalIdPattern)
                 return PlanPreparation.Snapshot(info: info, targets: targets, indexes: indexes)
             }
-            var hashes: [String: Result<String, any Error>] = [:]
-            for path in hashed where hashes[path] == nil {
-                hashes[path] = Result { try SHA256Digest.hex(ofFile: path) }
-            }
+            hashes.help()
             return PlanPreparation(snapshot: snapshot, hashes: hashes)
         }
+        return (work, hashes)
     }
 }

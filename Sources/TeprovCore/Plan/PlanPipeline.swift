@@ -108,14 +108,16 @@ public struct PlanPipeline: Sendable {
     static func reconcile(_ options: Options, config: TeprovConfig, retiring: RetiredState) throws
         -> ReconciledStage
     {
-        // The second core reads the snapshot, indexes its users and hashes every input file meanwhile.
+        // The second core reads the snapshot, indexes its users and hashes input files meanwhile.
         let preparation = startPreparation(options, config: config)
         let sources = try readSources(options, config: config)
         let inputs = sources.inputs
         let users = sources.users
         let invalid = sources.invalid
         var diagnostics = sources.diagnostics
-        let prepared = try preparation.value()
+        // Hash what the second core has not taken yet, rather than wait for it.
+        preparation.hashes.help()
+        let prepared = try preparation.work.value()
         let userInputs = try sources.userSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
         let deletedInputs = try sources.deletedSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
         for user in users { diagnostics += user.diagnostics }

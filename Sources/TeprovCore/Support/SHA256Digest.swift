@@ -12,9 +12,9 @@ public enum SHA256Digest {
     /// Lower-case hex of the SHA-256 of a file, read in chunks (constant memory).
     public static func hex(ofFile path: String) throws -> String {
         var hasher = SHA256()
-        let reader = try RawFileReader(path: path)
-        var chunk: [UInt8] = []
-        while try reader.read(into: &chunk) { hasher.update(data: chunk) }
+        let reader = try RawFileReader(path: path, chunkSize: 4 << 20)
+        // Hashed where it was read (no copy of each chunk).
+        while let chunk = try reader.nextChunk() { hasher.update(bufferPointer: chunk) }
         return hexString(hasher.finalize())
     }
 

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import TeprovCore
+
+struct InputHashesTests {
+    private func files(_ count: Int) throws -> (directory: String, paths: [String]) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teprov-hashes-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let paths = try (0..<count).map { index -> String in
+            let path = "\(directory)/input-\(index).bin"
+            // Sizes around the 4 MiB read size, so chunks are hashed one after the other.
+            let size = [0, 1, 4 << 20, (4 << 20) + 1, 9_000_001][index % 5]
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+        return (directory, paths)
+    }
+
+    /// The expected digest, from the bytes in memory.
+    private func digest(_ path: String) throws -> String {
+        SHA256Digest.hex(of: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
+    @Test func threadsSharingTheFilesGiveEachFileItsOwnHash() throws {
+        let (directory, paths) = try files(10)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let hashes = InputHashes(paths + paths.prefix(3))
+        let helper = Thread { hashes.help() }
+        helper.start()
+        hashes.help()
+        for path in paths { #expect(try hashes.sha256(path) == digest(path), "\(path)") }
+        // A file the plan did not list is hashed when asked for.
+        let other = "\(directory)/other.bin"
+        try Data("other".utf8).write(to: URL(fileURLWithPath: other))
+        #expect(try hashes.sha256(other) == digest(other))
+        #expect(
+            try hashes.sha256(other) == "d9298a10d1b0735837dc4bd85dac641b0f3cef27a47e5d53a54f2f3f5b2fcffa")
+    }
+
+    @Test func aFileThatCannotBeReadGivesItsErrorToWhoeverAsks() throws {
+        let (directory, paths) = try files(2)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let missing = "\(directory)/missing.csv"
+        let hashes = InputHashes([paths[0], missing, paths[1]])
+        hashes.help()
+        #expect(try hashes.sha256(paths[1]) == digest(paths[1]))
+        #expect(throws: TeprovError.self) { try hashes.sha256(missing) }
+    }
+}
