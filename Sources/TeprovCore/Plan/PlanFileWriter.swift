@@ -63,7 +63,14 @@ struct PlanFileWriter {
     private mutating func prepare(_ plan: Plan) -> JSONValue {
         operations = plan.operations
         lazyArrays = [
-            "operations": (plan.operations.count, { $0.writeOperation(plan.operations[$1], depth: $2) }),
+            "operations": (
+                plan.operations.count,
+                { writer, index, depth in
+                    plan.operations.withUnsafeBufferPointer {
+                        writer.writeOperation($0.baseAddress.unsafelyUnwrapped + index, depth: depth)
+                    }
+                }
+            ),
             "skipped": (plan.skipped.count, { $0.write(plan.skipped[$1].jsonValue, depth: $2) }),
             "diagnostics": (plan.diagnostics.count, { $0.write(plan.diagnostics[$1].planJSONValue, depth: $2) }),
         ]
@@ -227,7 +234,7 @@ struct PlanFileWriter {
                         for position in start..<min(start + chunkSize, buffer.count) {
                             if position > 0 { gathered.emit(UInt8(ascii: ",")) }
                             gathered.newline(depth + 1)
-                            gathered.writeOperation(buffer[position], depth: depth + 1)
+                            gathered.writeOperation(buffer.baseAddress.unsafelyUnwrapped + position, depth: depth + 1)
                         }
                     }
                     chunks.finish(chunk, texts)
@@ -291,14 +298,16 @@ struct PlanFileWriter {
         if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
     }
 
-    mutating func writeOperation(_ operation: borrowing PlanOperation, depth: Int) {
+    /// Writes the operation at `operation`, read in place: a copy of an operation (taken even by a borrowing
+    /// parameter from a buffer's subscript) retains and releases each of its strings and values.
+    mutating func writeOperation(_ operation: UnsafePointer<PlanOperation>, depth: Int) {
         emit(UInt8(ascii: "{"))
         var first = true
         member("action", &first, depth: depth)
-        writeString(operation.action.rawValue)
+        writeString(operation.pointee.action.rawValue)
         member("changes", &first, depth: depth)
-        writeList(count: operation.changes.count, depth: depth + 1) { writer, index, changeDepth in
-            let change = operation.changes[index]
+        writeList(count: operation.pointee.changes.count, depth: depth + 1) { writer, index, changeDepth in
+            let change = operation.pointee.changes[index]
             writer.emit(UInt8(ascii: "{"))
             var first = true
             writer.member("attribute", &first, depth: changeDepth)
@@ -310,14 +319,14 @@ struct PlanFileWriter {
             writer.endObject(depth: changeDepth)
         }
         member("held", &first, depth: depth)
-        emit(operation.held ? "true" : "false")
+        emit(operation.pointee.held ? "true" : "false")
         member("id", &first, depth: depth)
-        writeString(operation.id)
-        if let matchedBy = operation.matchedBy {
+        writeString(operation.pointee.id)
+        if let matchedBy = operation.pointee.matchedBy {
             member("matchedBy", &first, depth: depth)
             writeString(matchedBy)
         }
-        if let precondition = operation.precondition {
+        if let precondition = operation.pointee.precondition {
             objectMember("precondition", &first, depth: depth) { writer, inner, inside in
                 writer.member("fingerprint", &inner, depth: inside)
                 writer.writeString(precondition.fingerprint)
@@ -326,18 +335,18 @@ struct PlanFileWriter {
             }
         }
         member("reason", &first, depth: depth)
-        writeString(operation.reason)
+        writeString(operation.pointee.reason)
         objectMember("request", &first, depth: depth) { writer, inner, inside in
-            if let body = operation.request.body {
+            if let body = operation.pointee.request.body {
                 writer.member("body", &inner, depth: inside)
                 writer.write(body, depth: inside + 1)
             }
             writer.member("method", &inner, depth: inside)
-            writer.writeString(operation.request.method)
+            writer.writeString(operation.pointee.request.method)
             writer.member("path", &inner, depth: inside)
-            writer.writeString(operation.request.path)
+            writer.writeString(operation.pointee.request.path)
         }
-        if let source = operation.source {
+        if let source = operation.pointee.source {
             objectMember("source", &first, depth: depth) { writer, inner, inside in
                 writer.member("file", &inner, depth: inside)
                 writer.writeString(source.file)
@@ -349,7 +358,7 @@ struct PlanFileWriter {
                 writer.writeStringOrNull(source.userPrincipalName)
             }
         }
-        if let target = operation.target {
+        if let target = operation.pointee.target {
             objectMember("target", &first, depth: depth) { writer, inner, inside in
                 writer.member("id", &inner, depth: inside)
                 writer.writeString(target.id)

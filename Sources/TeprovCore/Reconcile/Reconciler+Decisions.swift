@@ -12,6 +12,8 @@ extension ReconcileRun {
         }
         var updates = preparedUpdates()
         var creates = preparedCreates()
+        // Room for every create and update at once: growing the array step by step copied it over and over.
+        pendingWrites.reserveCapacity(pendingWrites.count + creates.count + updates.count)
         var nextCreate = 0
         var nextUpdate = 0
         for user in input.users.indices where !skippedUsers[user] {

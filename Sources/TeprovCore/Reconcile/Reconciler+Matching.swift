@@ -96,9 +96,24 @@ extension ReconcileRun {
             let keyOf = keys[job].keyOf
             var index = TextIndex(capacity: users.count, ignoringCase: keys[job].ignoringCase)
             var found: [(owner: Int, user: Int)] = []
-            for user in users.indices where !skipped[user] {
-                guard let key = keyOf(user), let owner = index.insert(user, key: key, keyOf: keyOf) else { continue }
-                found.append((owner, user))
+            // In blocks: the block's keys are hashed and their slots prefetched, then inserted in order (the
+            // inserts miss the cache nearly every time; prefetched, the misses of a block overlap).
+            var block = PrefetchBlock()
+            var start = 0
+            while start < users.count {
+                let end = min(start + PrefetchBlock.size, users.count)
+                for user in start..<end {
+                    block.keys[user - start] = skipped[user] ? nil : keyOf(user)
+                    block.hashes[user - start] = block.keys[user - start].flatMap { index.asciiHash($0) }
+                    if let hash = block.hashes[user - start] { index.prefetch(asciiHash: hash) }
+                }
+                for user in start..<end {
+                    guard let key = block.keys[user - start],
+                        let owner = index.insert(user, key: key, asciiHash: block.hashes[user - start], keyOf: keyOf)
+                    else { continue }
+                    found.append((owner, user))
+                }
+                start = end
             }
             return found
         }
@@ -161,10 +176,29 @@ extension ReconcileRun {
             let found = ParallelWork.halves(of: input.users.count) { range -> [Int32] in
                 targets.withUnsafeBufferPointer { targets in
                     let keyOf: (Int) -> String? = isUserName ? { targets[$0].userName } : { targets[$0].externalId }
-                    return range.map { user in
-                        guard wanted[user], let value = matchingValue(user, position) else { return -1 }
-                        return index.first(value, keyOf: keyOf).map(Int32.init) ?? -1
+                    var found: [Int32] = []
+                    found.reserveCapacity(range.count)
+                    // In blocks, the slots prefetched ahead of the look-ups (see `skipDuplicateSources`).
+                    var block = PrefetchBlock()
+                    var start = range.lowerBound
+                    while start < range.upperBound {
+                        let end = min(start + PrefetchBlock.size, range.upperBound)
+                        for user in start..<end {
+                            block.keys[user - start] = wanted[user] ? matchingValue(user, position) : nil
+                            block.hashes[user - start] = block.keys[user - start].flatMap { index.asciiHash($0) }
+                            if let hash = block.hashes[user - start] { index.prefetch(asciiHash: hash) }
+                        }
+                        for user in start..<end {
+                            guard let value = block.keys[user - start] else {
+                                found.append(-1)
+                                continue
+                            }
+                            let first = index.first(value, asciiHash: block.hashes[user - start], keyOf: keyOf)
+                            found.append(first.map(Int32.init) ?? -1)
+                        }
+                        start = end
                     }
+                    return found
                 }
             }
             for user in found.indices where found[user] >= 0 { needed[user] = false }
@@ -251,4 +285,12 @@ extension ReconcileRun {
             }
         }
     }
+}
+
+/// The keys of a block of users and their hashes, worked out before they are looked up or inserted so that
+/// their table slots can be prefetched.
+struct PrefetchBlock {
+    static let size = 16
+    var keys = [String?](repeating: nil, count: size)
+    var hashes = [UInt64?](repeating: nil, count: size)
 }

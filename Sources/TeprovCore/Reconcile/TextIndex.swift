@@ -26,16 +26,35 @@ struct TextIndex: Sendable {
         last = Array(repeating: -1, count: capacity)
     }
 
-    /// Adds `entry` under `key`; returns the first entry already holding the key, if any.
-    @discardableResult
-    mutating func insert(_ entry: Int, key: String, keyOf: (Int) -> String?) -> Int? {
-        let existing: Int?
+    /// The hash `insert` files an ASCII `key` under (`nil` for other keys), for `prefetch` and
+    /// `insert(_:key:asciiHash:keyOf:)`.
+    @inline(__always)
+    func asciiHash(_ key: String) -> UInt64? {
         let folding = self.folding
         var text = key
-        let asciiHash = text.withUTF8 { bytes -> UInt64? in
+        return text.withUTF8 { bytes -> UInt64? in
             let (hash, isASCII) = TextKeyTable.hash(bytes, foldingASCIICase: folding)
             return isASCII ? hash : nil
         }
+    }
+
+    /// Brings the table slot of a key with `asciiHash` into the cache ahead of its `insert`.
+    @inline(__always)
+    func prefetch(asciiHash: UInt64) {
+        table.prefetch(hash: asciiHash)
+    }
+
+    /// Adds `entry` under `key`; returns the first entry already holding the key, if any.
+    @discardableResult
+    mutating func insert(_ entry: Int, key: String, keyOf: (Int) -> String?) -> Int? {
+        insert(entry, key: key, asciiHash: asciiHash(key), keyOf: keyOf)
+    }
+
+    /// `insert(_:key:keyOf:)` with the key's `asciiHash(key)` worked out ahead.
+    @discardableResult
+    mutating func insert(_ entry: Int, key: String, asciiHash: UInt64?, keyOf: (Int) -> String?) -> Int? {
+        let existing: Int?
+        let folding = self.folding
         if let asciiHash {
             existing = table.insert(entry, hash: asciiHash) {
                 Self.isSame(stored: $0, asText: key, folding: folding, keyOf: keyOf)
@@ -67,11 +86,11 @@ struct TextIndex: Sendable {
 
     /// The first entry holding `key`, if any; `next(after:)` gives the others.
     func first(_ key: String, keyOf: (Int) -> String?) -> Int? {
-        var text = key
-        let asciiHash = text.withUTF8 { bytes -> UInt64? in
-            let (hash, isASCII) = TextKeyTable.hash(bytes, foldingASCIICase: folding)
-            return isASCII ? hash : nil
-        }
+        first(key, asciiHash: asciiHash(key), keyOf: keyOf)
+    }
+
+    /// `first(_:keyOf:)` with the key's `asciiHash(key)` worked out ahead.
+    func first(_ key: String, asciiHash: UInt64?, keyOf: (Int) -> String?) -> Int? {
         if let asciiHash {
             return table.find(hash: asciiHash) { Self.isSame(stored: $0, asText: key, folding: folding, keyOf: keyOf) }
         }

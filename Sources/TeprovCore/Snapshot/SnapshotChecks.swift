@@ -12,18 +12,33 @@ enum SnapshotChecks {
         var table = TextKeyTable(expectedCount: users.count)
         var firstPair: (Int, Int)?
         var repeats = 0
-        for index in users.indices {
-            var id = users[index].id
-            let earlier = id.withUTF8 { bytes in
-                table.insert(index, hash: TextKeyTable.hash(bytes, foldingASCIICase: false).hash) { other in
-                    var otherID = users[other].id
-                    return otherID.withUTF8 { $0.elementsEqual(bytes) }
+        // In blocks: the block's hashes are worked out and their slots prefetched before any is inserted, so
+        // the cache misses of a block overlap.
+        let block = 16
+        var hashes = [UInt64](repeating: 0, count: block)
+        var start = 0
+        while start < users.count {
+            let end = min(start + block, users.count)
+            for index in start..<end {
+                var id = users[index].id
+                hashes[index - start] = id.withUTF8 { TextKeyTable.hash($0, foldingASCIICase: false).hash }
+                table.prefetch(hash: hashes[index - start])
+            }
+            for index in start..<end {
+                var id = users[index].id
+                let hash = hashes[index - start]
+                let earlier = id.withUTF8 { bytes in
+                    table.insert(index, hash: hash) { other in
+                        var otherID = users[other].id
+                        return otherID.withUTF8 { $0.elementsEqual(bytes) }
+                    }
+                }
+                if let earlier {
+                    repeats += 1
+                    if firstPair == nil { firstPair = (earlier, index) }
                 }
             }
-            if let earlier {
-                repeats += 1
-                if firstPair == nil { firstPair = (earlier, index) }
-            }
+            start = end
         }
         guard let (earlier, later) = firstPair else { return }
         let first = users[earlier]
@@ -39,32 +54,46 @@ enum SnapshotChecks {
         var table = TextKeyTable(expectedCount: users.count)
         var firstPair: (Int, Int)?
         var repeats = 0
-        for index in users.indices {
-            guard var userName = users[index].userName else { continue }
-            let earlier = userName.withUTF8 { bytes in
-                let (hash, isASCII) = TextKeyTable.hash(bytes, foldingASCIICase: true)
-                if isASCII {
-                    return table.insert(index, hash: hash) { other in
-                        guard let otherName = users[other].userName else { return false }
-                        var otherText = otherName
-                        let sameASCII = otherText.withUTF8 { otherBytes -> Bool? in
-                            otherBytes.allSatisfy { $0 < 0x80 }
-                                ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes) : nil
+        // In blocks, as `verifyUniqueIDs`: hashes and prefetches first, then the inserts.
+        let block = 16
+        var hashes = [(hash: UInt64, isASCII: Bool)](repeating: (0, false), count: block)
+        var start = 0
+        while start < users.count {
+            let end = min(start + block, users.count)
+            for index in start..<end {
+                guard var userName = users[index].userName else { continue }
+                hashes[index - start] = userName.withUTF8 { TextKeyTable.hash($0, foldingASCIICase: true) }
+                if hashes[index - start].isASCII { table.prefetch(hash: hashes[index - start].hash) }
+            }
+            for index in start..<end {
+                guard var userName = users[index].userName else { continue }
+                let (hash, isASCII) = hashes[index - start]
+                let earlier = userName.withUTF8 { bytes in
+                    if isASCII {
+                        return table.insert(index, hash: hash) { other in
+                            guard let otherName = users[other].userName else { return false }
+                            var otherText = otherName
+                            let sameASCII = otherText.withUTF8 { otherBytes -> Bool? in
+                                otherBytes.allSatisfy { $0 < 0x80 }
+                                    ? TextKeyTable.equalIgnoringASCIICase(bytes, otherBytes) : nil
+                            }
+                            return sameASCII ?? (caseFolded(otherName) == caseFolded(users[index].userName ?? ""))
                         }
-                        return sameASCII ?? (caseFolded(otherName) == caseFolded(users[index].userName ?? ""))
+                    }
+                    // Unicode lower-casing can turn a non-ASCII name into an ASCII one (K, KELVIN SIGN): hash the
+                    // folded form.
+                    var folded = caseFolded(users[index].userName ?? "")
+                    let foldedHash = folded.withUTF8 { TextKeyTable.hash($0, foldingASCIICase: true).hash }
+                    return table.insert(index, hash: foldedHash) { other in
+                        caseFolded(users[other].userName ?? "") == folded
                     }
                 }
-                // Unicode lower-casing can turn a non-ASCII name into an ASCII one (K, KELVIN SIGN): hash the folded form.
-                var folded = caseFolded(users[index].userName ?? "")
-                let foldedHash = folded.withUTF8 { TextKeyTable.hash($0, foldingASCIICase: true).hash }
-                return table.insert(index, hash: foldedHash) { other in
-                    caseFolded(users[other].userName ?? "") == folded
+                if let earlier {
+                    repeats += 1
+                    if firstPair == nil { firstPair = (earlier, index) }
                 }
             }
-            if let earlier {
-                repeats += 1
-                if firstPair == nil { firstPair = (earlier, index) }
-            }
+            start = end
         }
         guard let (earlier, later) = firstPair else { return }
         let first = users[earlier]
