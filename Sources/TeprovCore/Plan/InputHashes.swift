@@ -11,10 +11,12 @@ final class InputHashes: @unchecked Sendable {
     private var next = 0
     private var results: [String: Result<String, any Error>] = [:]
 
-    /// - Parameter paths: the files, repeated ones hashed once.
+    /// - Parameter paths: the files, repeated ones hashed once; the largest are taken first, so that the
+    ///   last file hashed, which the other thread may wait for, is a small one.
     init(_ paths: [String]) {
         var seen: Set<String> = []
-        self.paths = paths.filter { seen.insert($0).inserted }
+        self.paths = paths.filter { seen.insert($0).inserted }.map { ($0, ExportReader.fileSize($0)) }
+            .sorted { $0.1 > $1.1 }.map(\.0)
     }
 
     /// Hashes files until none is left to take.
