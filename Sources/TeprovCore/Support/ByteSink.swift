@@ -77,22 +77,28 @@ final class ByteSink: @unchecked Sendable {
     /// Appends `value` as a JSON string literal with the escapes RFC 8785 prescribes (the text
     /// `JSONValue.writeString` writes).
     func appendJSONString(_ value: String) {
+        // The bytes of the borrowed string, without the copy `withUTF8` needs (a retain and a release, on
+        // strings both plan writer threads share, such as a file name).
+        if value.utf8.withContiguousStorageIfAvailable({ appendJSONString(bytes: $0) }) != nil { return }
         var text = value
-        text.withUTF8 { bytes in
-            // Room for the quotes and the text as it is, which is all most strings need.
-            if count &+ bytes.count &+ 2 > capacity { grow(toHold: count + bytes.count + 2) }
-            start[count] = UInt8(ascii: "\"")
-            count &+= 1
-            var runStart = 0
-            for index in 0..<bytes.count {
-                let byte = bytes[index]
-                guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
-                appendEscape(byte)
-                runStart = index + 1
-            }
-            append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])))
+        text.withUTF8 { appendJSONString(bytes: $0) }
+    }
+
+    /// Appends the UTF-8 `bytes` as a JSON string literal.
+    private func appendJSONString(bytes: UnsafeBufferPointer<UInt8>) {
+        // Room for the quotes and the text as it is, which is all most strings need.
+        if count &+ bytes.count &+ 2 > capacity { grow(toHold: count + bytes.count + 2) }
+        start[count] = UInt8(ascii: "\"")
+        count &+= 1
+        var runStart = 0
+        for index in 0..<bytes.count {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
+            append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<index])))
+            appendEscape(byte)
+            runStart = index + 1
         }
+        append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count])))
         append(UInt8(ascii: "\""))
     }
 
