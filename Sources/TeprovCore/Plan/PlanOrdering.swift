@@ -105,9 +105,10 @@ enum PlanOrdering {
 
     /// Requests apply will send with default preconditions: the request itself, a GET when there is no
     /// `meta.version` to send as `If-Match`, and a read-back after a disable.
-    static func estimatedRequests(_ operation: PlanOperation) -> Int {
-        let preconditionGET = operation.precondition != nil && operation.precondition?.version == nil ? 1 : 0
-        switch operation.action {
+    /// Taken from the facts it needs, so that an operation read in place is not copied.
+    static func estimatedRequests(_ action: PlanAction, precondition: Bool, version: Bool) -> Int {
+        let preconditionGET = precondition && !version ? 1 : 0
+        switch action {
         case .create: return 1
         case .update, .delete: return 1 + preconditionGET
         case .disable: return 2 + preconditionGET

@@ -65,7 +65,9 @@ public struct PlanPipeline: Sendable {
         var held = false
         operations.withUnsafeBufferPointer { buffer in
             for index in buffer.indices {
-                requests += PlanOrdering.estimatedRequests(buffer[index])
+                requests += PlanOrdering.estimatedRequests(
+                    buffer[index].action, precondition: buffer[index].precondition != nil,
+                    version: buffer[index].precondition?.version != nil)
                 let action = buffer[index].action
                 if action == .disable || action == .delete { deletions += 1 }
                 if buffer[index].held { held = true }
@@ -262,9 +264,10 @@ public struct PlanPipeline: Sendable {
         var resolved = 0
         var hint = -1
         let context = ReadContext(path: path, projection: projection) { record in
-            let (user, hasUserAssignment) = normalization.normalizeNotingAssignment(
-                record, fromDeletedExport: deleted, hint: &hint)
-            collected.append(user)
+            var hasUserAssignment = false
+            collected.append(
+                normalization.normalize(
+                    record, fromDeletedExport: deleted, hint: &hint, hasUserAssignment: &hasUserAssignment))
             if hasUserAssignment, !deleted { resolved += 1 }
             if let explainer, explainer.concerns(record) {
                 details[record.origin] = explainer.lines(for: record, fromDeletedExport: deleted)

@@ -37,21 +37,23 @@ public final class Normalization: Sendable {
     /// Scopes and maps one record.
     public func normalize(_ record: SourceRecord, fromDeletedExport: Bool) -> DesiredUser {
         var hint = -2
-        return normalizeNotingAssignment(record, fromDeletedExport: fromDeletedExport, hint: &hint).user
+        var hasUserAssignment = false
+        return normalize(
+            record, fromDeletedExport: fromDeletedExport, hint: &hint, hasUserAssignment: &hasUserAssignment)
     }
 
     /// Scopes and maps one record; also tells whether a `User` assignment names it directly (for the
-    /// "different identifiers" check), from the entitlement look-up scoping made anyway.
+    /// "different identifiers" check), from the entitlement look-up scoping made anyway. (Returned as the
+    /// user alone: taken out of a tuple, the user was copied, each of its values retained and released.)
     /// - Parameter hint: the entitlement look-up's hint, kept by the caller across a file's records.
-    func normalizeNotingAssignment(_ record: SourceRecord, fromDeletedExport: Bool, hint: inout Int) -> (
-        user: DesiredUser, hasUserAssignment: Bool
-    ) {
+    func normalize(_ record: SourceRecord, fromDeletedExport: Bool, hint: inout Int, hasUserAssignment: inout Bool)
+        -> DesiredUser
+    {
         var diagnostics: [Diagnostic] = []
         let (decision, entitlement) = scope.decideNotingEntitlement(
             record, fromDeletedExport: fromDeletedExport, diagnostics: &diagnostics, hint: &hint)
-        let user = builder.build(
-            record, scope: decision, fromDeletedExport: fromDeletedExport, diagnostics: diagnostics)
-        return (user, entitlement?.hasUserAssignment == true)
+        hasUserAssignment = entitlement?.hasUserAssignment == true
+        return builder.build(record, scope: decision, fromDeletedExport: fromDeletedExport, diagnostics: diagnostics)
     }
 
     /// What `normalize` says about a record without building the desired user: its scope decision, its

@@ -49,8 +49,10 @@ public struct ScopeValidation: Sendable {
         public func add(_ record: SourceRecord, fromDeletedExport: Bool) {
             guard let normalization else { return }
             if buildsDesiredUsers {
-                let (user, hasUserAssignment) = normalization.normalizeNotingAssignment(
-                    record, fromDeletedExport: fromDeletedExport, hint: &entitlementHint)
+                var hasUserAssignment = false
+                let user = normalization.normalize(
+                    record, fromDeletedExport: fromDeletedExport, hint: &entitlementHint,
+                    hasUserAssignment: &hasUserAssignment)
                 counts.add(user.scope)
                 if !fromDeletedExport {
                     diagnostics += user.diagnostics
