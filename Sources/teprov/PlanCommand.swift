@@ -53,6 +53,8 @@ struct PlanCommand: AsyncParsableCommand {
         options.allowIncompleteSnapshot = allowIncompleteSnapshot
         // The digest is computed while the file is written: one serialization of the plan, not two.
         options.seal = false
+        // The process exits once the plan is written: what reconciling used is never freed.
+        options.freesReconciledState = false
         var outcome: PlanPipeline.Outcome
         do {
             outcome = try PlanPipeline.run(options)

@@ -18,6 +18,9 @@ public struct PlanPipeline: Sendable {
         public var seal = true
         /// `createdAt`; tests pass a fixed time.
         public var now = Date()
+        /// Free the users, targets and indexes once reconciled (on another thread); off for a command that exits
+        /// right after writing the plan, which then never frees them (`RetiredState.keepUntilExit`).
+        public var freesReconciledState = true
 
         public init(users: [String], snapshot: String) {
             self.users = users
@@ -44,7 +47,7 @@ public struct PlanPipeline: Sendable {
         // The million users and targets are freed on the second core while this one orders and seals the plan.
         let retired = RetiredState()
         var stage = try reconcile(options, config: config, retiring: retired)
-        retired.releaseInBackground()
+        if options.freesReconciledState { retired.releaseInBackground() } else { retired.keepUntilExit() }
         let unordered = takeOperations(&stage)
         let result = stage.result
         var diagnostics = stage.diagnostics
