@@ -47,4 +47,26 @@ struct ByteSinkTests {
         JSONValue.writeString(value, into: &expected)
         #expect(Array(sink.bytes) == expected)
     }
+
+    /// Every byte a JSON string escapes gets RFC 8785's text: the two-character escapes where JSON has one,
+    /// else `\u00` and two lower-case hex digits; and the sink writes them as `JSONValue` does.
+    @Test func everyEscapedByteGetsTheCanonicalEscape() {
+        let short: [UInt8: String] = [
+            0x22: "\\\"", 0x5C: "\\\\", 0x08: "\\b", 0x0C: "\\f", 0x0A: "\\n", 0x0D: "\\r", 0x09: "\\t",
+        ]
+        let hex = Array("0123456789abcdef")
+        for byte in Array(UInt8(0)..<0x20) + [0x22, 0x5C] {
+            var escaped: [UInt8] = []
+            JSONValue.escape(byte) { escaped += $0 }
+            let expected = short[byte] ?? "\\u00\(hex[Int(byte >> 4)])\(hex[Int(byte & 0xF)])"
+            #expect(String(decoding: escaped, as: UTF8.self) == expected, "byte \(byte)")
+        }
+        let every = String(decoding: Array(UInt8(0)..<0x20) + Array("\"\\ end".utf8), as: UTF8.self)
+        let sink = ByteSink(capacity: 8)
+        sink.appendJSONString(every)
+        var expected: [UInt8] = []
+        JSONValue.writeString(every, into: &expected)
+        #expect(Array(sink.bytes) == expected)
+        #expect(String(decoding: expected, as: UTF8.self).hasPrefix(#""\u0000\u0001"#))
+    }
 }

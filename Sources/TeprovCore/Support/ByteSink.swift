@@ -103,20 +103,7 @@ final class ByteSink: @unchecked Sendable {
     }
 
     private func appendEscape(_ byte: UInt8) {
-        switch byte {
-        case UInt8(ascii: "\""): append("\\\"")
-        case UInt8(ascii: "\\"): append("\\\\")
-        case 0x08: append("\\b")
-        case 0x0C: append("\\f")
-        case 0x0A: append("\\n")
-        case 0x0D: append("\\r")
-        case 0x09: append("\\t")
-        default:
-            let hex: StaticString = "0123456789abcdef"
-            append("\\u00")
-            append(hex.utf8Start[Int(byte >> 4)])
-            append(hex.utf8Start[Int(byte & 0xF)])
-        }
+        JSONValue.escape(byte) { append(UnsafeRawBufferPointer($0)) }
     }
 
     @inline(never)

@@ -181,19 +181,30 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     private static func appendEscape(_ byte: UInt8, into output: inout [UInt8]) {
+        escape(byte) { output.append(contentsOf: $0) }
+    }
+
+    /// Hands `body` the escape RFC 8785 prescribes for `byte` of a string, which needs one (`"`, `\`, or a
+    /// control character): `\"`, `\\`, `\b`, `\f`, `\n`, `\r`, `\t`, else `\u00XX` in lower-case hex. Shared
+    /// by every JSON serializer (`JSONValue`, `ByteSink`, `CanonicalJSONStream`).
+    static func escape(_ byte: UInt8, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        var text: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (UInt8(ascii: "\\"), 0, 0, 0, 0, 0)
+        var count = 2
         switch byte {
-        case UInt8(ascii: "\""): output.append(contentsOf: "\\\"".utf8)
-        case UInt8(ascii: "\\"): output.append(contentsOf: "\\\\".utf8)
-        case 0x08: output.append(contentsOf: "\\b".utf8)
-        case 0x0C: output.append(contentsOf: "\\f".utf8)
-        case 0x0A: output.append(contentsOf: "\\n".utf8)
-        case 0x0D: output.append(contentsOf: "\\r".utf8)
-        case 0x09: output.append(contentsOf: "\\t".utf8)
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): text.1 = byte
+        case 0x08: text.1 = UInt8(ascii: "b")
+        case 0x0C: text.1 = UInt8(ascii: "f")
+        case 0x0A: text.1 = UInt8(ascii: "n")
+        case 0x0D: text.1 = UInt8(ascii: "r")
+        case 0x09: text.1 = UInt8(ascii: "t")
         default:
-            let hex = Array("0123456789abcdef".utf8)
-            output.append(contentsOf: "\\u00".utf8)
-            output.append(hex[Int(byte >> 4)])
-            output.append(hex[Int(byte & 0xF)])
+            let hex: StaticString = "0123456789abcdef"
+            (text.1, text.2, text.3) = (UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"))
+            (text.4, text.5) = (hex.utf8Start[Int(byte >> 4)], hex.utf8Start[Int(byte & 0xF)])
+            count = 6
+        }
+        withUnsafeBytes(of: &text) { raw in
+            body(UnsafeBufferPointer(start: raw.baseAddress?.assumingMemoryBound(to: UInt8.self), count: count))
         }
     }
 }
