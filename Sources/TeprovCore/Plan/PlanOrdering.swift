@@ -5,28 +5,29 @@ enum PlanOrdering {
     /// delete, disable, update, create; within each by the UTF-8 bytes of the lower-cased target userName
     /// (a create's new userName), then source id; ids `op-000001`, ... in that order.
     ///
-    /// The sort keys are worked out once per operation into one byte buffer, small keys (phase, the name's first
-    /// eight bytes, offsets) are sorted, and the operations are then swapped into place, so no operation is
-    /// copied and most comparisons are two integer comparisons.
+    /// The sort keys are worked out once per operation (each half of the operations on one core) into a byte
+    /// buffer, small keys (phase, the name's first eight bytes, offsets) are sorted, and the operations are then
+    /// swapped into place, so no operation is copied and most comparisons are two integer comparisons.
     static func ordered(_ operations: consuming [PlanOperation]) -> [PlanOperation] {
         var operations = operations
-        var keys: [OrderKey] = []
-        keys.reserveCapacity(operations.count)
-        // The lower-cased names and the source ids, back to back.
-        var text: [UInt8] = []
-        text.reserveCapacity(operations.count * 64)
-        // Read in place through a buffer pointer: `map` (and key paths) would copy each whole operation first.
-        operations.withUnsafeBufferPointer { buffer in
-            for index in buffer.indices {
-                let nameStart = text.count
-                ValueComparison.appendSortKey(buffer[index].displayUserName, to: &text)
-                let idStart = text.count
-                if let id = buffer[index].source?.id { text.append(contentsOf: id.utf8) }
-                keys.append(
-                    OrderKey(
-                        phase: buffer[index].action.phase, prefix: OrderKey.prefix(text, from: nameStart, to: idStart),
-                        nameStart: nameStart, idStart: idStart, idEnd: text.count, index: index))
+        // The keys of each half of the operations, worked out on both cores (each half with its own buffer of
+        // lower-cased names and source ids, back to back), then joined.
+        let count = operations.count
+        let halves = operations.withUnsafeBufferPointer { buffer in
+            ParallelWork.map(0..<2) { part in
+                OrderKey.keys(of: buffer, part == 0 ? 0..<count / 2 : count / 2..<count)
             }
+        }
+        var keys = halves[0].keys
+        var text = halves[0].text
+        let shift = text.count
+        text.append(contentsOf: halves[1].text)
+        keys.reserveCapacity(count)
+        for var key in halves[1].keys {
+            key.nameStart += shift
+            key.idStart += shift
+            key.idEnd += shift
+            keys.append(key)
         }
         text.withUnsafeBufferPointer { bytes in
             keys.withUnsafeMutableBufferPointer { keys in
@@ -61,6 +62,28 @@ enum PlanOrdering {
         var idStart: Int
         var idEnd: Int
         var index: Int
+
+        /// The keys of the operations at `range` of `operations` (read in place: `map` and key paths would copy
+        /// each whole operation first), their offsets into the returned `text`.
+        static func keys(of operations: UnsafeBufferPointer<PlanOperation>, _ range: Range<Int>) -> (
+            keys: [OrderKey], text: [UInt8]
+        ) {
+            var keys: [OrderKey] = []
+            keys.reserveCapacity(range.count)
+            var text: [UInt8] = []
+            text.reserveCapacity(range.count * 64)
+            for index in range {
+                let nameStart = text.count
+                ValueComparison.appendSortKey(operations[index].displayUserName, to: &text)
+                let idStart = text.count
+                if let id = operations[index].source?.id { text.append(contentsOf: id.utf8) }
+                keys.append(
+                    OrderKey(
+                        phase: operations[index].action.phase, prefix: prefix(text, from: nameStart, to: idStart),
+                        nameStart: nameStart, idStart: idStart, idEnd: text.count, index: index))
+            }
+            return (keys, text)
+        }
 
         static func prefix(_ text: [UInt8], from start: Int, to end: Int) -> UInt64 {
             var value: UInt64 = 0
