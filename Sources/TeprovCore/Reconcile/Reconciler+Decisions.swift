@@ -52,6 +52,11 @@ extension ReconcileRun {
         }
     }
 
+    /// What `take` leaves in a pending write whose operation went into the plan.
+    static let takenOperation = PlanOperation(
+        id: "", action: .create, reason: "", source: nil, target: nil, matchedBy: nil, changes: [],
+        request: PlanRequest(method: "", path: "", body: nil), precondition: nil)
+
     /// Moves the value out of `place`, leaving `empty` there (so that using a prepared value once copies nothing).
     static func take<Value>(_ place: inout Value, leaving empty: Value) -> Value {
         var taken = empty
@@ -403,11 +408,7 @@ extension ReconcileRun {
                 switch verdicts[position] {
                 case .keep:
                     // Moved out of the pending write: the write is not used again.
-                    var operation = PlanOperation(
-                        id: "", action: .create, reason: "", source: nil, target: nil, matchedBy: nil, changes: [],
-                        request: PlanRequest(method: "", path: "", body: nil), precondition: nil)
-                    swap(&operation, &writes[position].operation)
-                    operations.append(operation)
+                    operations.append(Self.take(&writes[position].operation, leaving: Self.takenOperation))
                 case .userNameHeld(let other):
                     skip(
                         user, target: target, "UserNameConflict",

@@ -286,11 +286,3 @@ extension ReconcileRun {
         }
     }
 }
-
-/// The keys of a block of users and their hashes, worked out before they are looked up or inserted so that
-/// their table slots can be prefetched.
-struct PrefetchBlock {
-    static let size = 16
-    var keys = [String?](repeating: nil, count: size)
-    var hashes = [UInt64?](repeating: nil, count: size)
-}

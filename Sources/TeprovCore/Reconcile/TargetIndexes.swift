@@ -18,8 +18,10 @@ struct TargetIndexes: Sendable {
         // Targets go in blocks: the keys' hashes are worked out and their table slots prefetched for the whole
         // block, then the keys are inserted, so the cache misses of a block overlap (nearly every insert into
         // a table of a million keys misses; they were three quarters of the time).
-        let block = 16
+        let block = PrefetchBlock.size
         var hashes = [UInt64?](repeating: nil, count: block * 3)
+        // Each target's identity (work e-mail, else userName), found once per target.
+        var identities = [String?](repeating: nil, count: block)
         targets.withUnsafeBufferPointer { targets in
             var start = 0
             while start < targets.count {
@@ -28,9 +30,8 @@ struct TargetIndexes: Sendable {
                     let slot = (index - start) * 3
                     hashes[slot] = targets[index].externalId.flatMap { byExternalId.asciiHash($0) }
                     hashes[slot + 1] = targets[index].userName.flatMap { byUserName.asciiHash($0) }
-                    hashes[slot + 2] = (targets[index].workEmail ?? targets[index].userName).flatMap {
-                        byIdentityEmail.asciiHash($0)
-                    }
+                    identities[index - start] = targets[index].workEmail ?? targets[index].userName
+                    hashes[slot + 2] = identities[index - start].flatMap { byIdentityEmail.asciiHash($0) }
                     if let hash = hashes[slot] { byExternalId.prefetch(asciiHash: hash) }
                     if let hash = hashes[slot + 1] { byUserName.prefetch(asciiHash: hash) }
                     if let hash = hashes[slot + 2] { byIdentityEmail.prefetch(asciiHash: hash) }
@@ -44,7 +45,7 @@ struct TargetIndexes: Sendable {
                     if let userName = targets[index].userName {
                         byUserName.insert(index, key: userName, asciiHash: hashes[slot + 1]) { targets[$0].userName }
                     }
-                    if let identity = targets[index].workEmail ?? targets[index].userName {
+                    if let identity = identities[index - start] {
                         byIdentityEmail.insert(index, key: identity, asciiHash: hashes[slot + 2]) {
                             targets[$0].workEmail ?? targets[$0].userName
                         }

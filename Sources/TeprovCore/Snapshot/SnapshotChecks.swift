@@ -14,7 +14,7 @@ enum SnapshotChecks {
         var repeats = 0
         // In blocks: the block's hashes are worked out and their slots prefetched before any is inserted, so
         // the cache misses of a block overlap.
-        let block = 16
+        let block = PrefetchBlock.size
         var hashes = [UInt64](repeating: 0, count: block)
         var start = 0
         while start < users.count {
@@ -55,7 +55,7 @@ enum SnapshotChecks {
         var firstPair: (Int, Int)?
         var repeats = 0
         // In blocks, as `verifyUniqueIDs`: hashes and prefetches first, then the inserts.
-        let block = 16
+        let block = PrefetchBlock.size
         var hashes = [(hash: UInt64, isASCII: Bool)](repeating: (0, false), count: block)
         var start = 0
         while start < users.count {

@@ -127,3 +127,12 @@ struct TextKeyTable: Sendable {
         return true
     }
 }
+
+/// The keys of a block of entries and their hashes, worked out before they are looked up or inserted so that
+/// their table slots can be prefetched (`TextKeyTable.prefetch`); every bulk insert or look-up goes in blocks
+/// of `size`.
+struct PrefetchBlock {
+    static let size = 16
+    var keys = [String?](repeating: nil, count: size)
+    var hashes = [UInt64?](repeating: nil, count: size)
+}
