@@ -97,16 +97,16 @@ struct ShowCommandTests {
     }
 
     /// A plan rewritten in another layout keeps its digest (the digest covers the canonical form) and
-    /// is shown as the plan's pretty JSON, not copied as it lies on disk.
-    @Test func jsonOfAReformattedPlanIsThePrettyDocument() throws {
+    /// is shown in the plan layout, as teprov writes it, not copied as it lies on disk.
+    @Test func jsonOfAReformattedPlanIsThePlanLayout() throws {
         let path = try Self.writtenPlan()
-        let pretty = try String(contentsOfFile: path, encoding: .utf8)
+        let written = try String(contentsOfFile: path, encoding: .utf8)
         let document = try JSONTokenizer(path: path).readValue()
         try document.serialized(style: .compact).write(toFile: path, atomically: true, encoding: .utf8)
         let result = try CLIRunner.run(["show", path, "--format", "json"])
         #expect(result.status == 0)
         #expect(result.stderr.isEmpty)
-        #expect(result.stdout == pretty)
+        #expect(result.stdout == written)
     }
 
     @Test func filtersAndRedactionReachTheRenderer() throws {

@@ -21,4 +21,33 @@ import Testing
         ])
         #expect(value.serialized(style: .canonical) == #"{"A":3,"a":[true,null],"b":1,"é":2.5}"#)
     }
+
+    /// The plan file's layout: members and elements on their own lines, but an array's element that is an
+    /// object or an array (an operation, a skipped entry) on one line, without whitespace.
+    @Test func planStyleWritesEachArrayElementOnOneLine() {
+        let value = JSONValue.object([
+            ("a", .int(1)),
+            ("b", .object([("c", .array([.int(1), .object([("d", .int(2))])])), ("e", .object([]))])),
+            ("f", .array([.object([("g", .array([.string("x y")]))])])),
+            ("h", .array([])),
+        ])
+        let expected = """
+            {
+              "a": 1,
+              "b": {
+                "c": [
+                  1,
+                  {"d":2}
+                ],
+                "e": {}
+              },
+              "f": [
+                {"g":["x y"]}
+              ],
+              "h": []
+            }
+
+            """
+        #expect(value.serialized(style: .plan) == expected)
+    }
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import TeprovCore
 
 /// `PlanFile.writeSealing` serializes a plan once, hashing its canonical form on the way: the file and
-/// the digest must be exactly what sealing first and writing the pretty JSON after gave.
+/// the digest must be exactly what sealing first and writing the JSON in the plan layout after gave.
 @Suite struct PlanFileWriterTests {
     static func temporaryPath() throws -> String {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("teprov-writer-\(UUID())")
@@ -12,10 +12,10 @@ import Testing
         return directory.appendingPathComponent("plan.json").path
     }
 
-    /// What the two-pass writer produced: `sealed()`, then the pretty serialization.
+    /// What the two-pass writer produced: `sealed()`, then the serialization in the plan layout.
     static func twoPass(_ plan: Plan) -> (digest: String, bytes: [UInt8]) {
         let sealed = plan.sealed()
-        return (sealed.digest, Array(sealed.jsonValue().serialized(style: .pretty).utf8))
+        return (sealed.digest, Array(sealed.jsonValue().serialized(style: .plan).utf8))
     }
 
     static func check(_ plan: Plan, _ comment: Comment) throws {
@@ -92,8 +92,8 @@ import Testing
         let sealed = try PlanFile.writeSealing(plan, to: path)
         #expect(sealed.digest == plan.computeDigest())
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        let primary = try #require(text.range(of: "\"primary\": true"))
-        let type = try #require(text.range(of: "\"type\": \"work\""))
+        let primary = try #require(text.range(of: "\"primary\":true"))
+        let type = try #require(text.range(of: "\"type\":\"work\""))
         #expect(primary.lowerBound < type.lowerBound)
         let loaded = try PlanFile.load(path: path)
         #expect(loaded.digestVerified)

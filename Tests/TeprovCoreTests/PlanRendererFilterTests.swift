@@ -65,7 +65,7 @@ struct PlanRendererFilterTests {
 
     @Test func jsonWithoutFiltersIsThePlanDocumentAsIs() throws {
         let json = try PlanRendererTestPlans.render(plan, PlanRendererTestPlans.options(.json))
-        #expect(json == plan.jsonValue().serialized(style: .pretty))
+        #expect(json == plan.jsonValue().serialized(style: .plan))
     }
 
     @Test func jsonPrintsTheGivenDocumentKeepingFieldsThePlanModelDoesNotKnow() throws {
@@ -76,7 +76,7 @@ struct PlanRendererFilterTests {
         members.append(("x-reviewer", .string("kept")))
         let document = JSONValue.object(members)
         let json = try PlanRenderer(options: PlanRendererTestPlans.options(.json)).render(plan, document: document)
-        #expect(json == document.serialized(style: .pretty))
+        #expect(json == document.serialized(style: .plan))
     }
 
     @Test func jsonFilteredKeepsOnlySelectedEntriesAndTheWholeSummary() throws {

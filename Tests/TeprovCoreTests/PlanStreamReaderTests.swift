@@ -78,7 +78,7 @@ import Testing
         #expect(Self.fingerprint(loaded.plan) == Self.fingerprint(plan))
         // `show --format json` prints the file as it was written.
         let text = try String(contentsOfFile: path, encoding: .utf8)
-        #expect(loaded.document.serialized(style: .pretty) == text)
+        #expect(loaded.document.serialized(style: .plan) == text)
     }
 
     @Test(arguments: [1, 2, 3, 5, 7, 11, 64, 4096])
@@ -202,13 +202,13 @@ import Testing
     }
 
     @Test(arguments: [
-        ("\"matchedBy\": \"externalId\"", "\"matchedBy\": null"),
+        ("\"matchedBy\":\"externalId\"", "\"matchedBy\":null"),
         // A field the model does not know, in canonical order ("reason" < "reasonNote" < "request").
-        ("\"reason\": \"NotMatched\"", "\"reason\": \"NotMatched\",\n      \"reasonNote\": \"kept\""),
-        ("\"severity\": \"error\"", "\"severity\": \"notice\""),
+        ("\"reason\":\"NotMatched\"", "\"reason\":\"NotMatched\",\"reasonNote\":\"kept\""),
+        ("\"severity\":\"error\"", "\"severity\":\"notice\""),
         ("\"name\": \"teprov\"", "\"name\": \"other\""),
-        ("\"userPrincipalName\": \"bob@contoso.com\"", "\"userPrincipalName\": 7"),
-        ("\"id\": \"op-000001\",", "\"id\": \"op-000001\",\n      \"id\": \"op-000001\","),
+        ("\"userPrincipalName\":\"bob@contoso.com\"", "\"userPrincipalName\":7"),
+        ("\"id\":\"op-000001\",", "\"id\":\"op-000001\",\"id\":\"op-000001\","),
     ])
     func fieldsTheModelDoesNotHoldFallBackToTheTree(_ replacement: (String, String)) throws {
         let path = try Self.written(PlanRendererTestPlans.sample().sealed())
@@ -234,7 +234,7 @@ import Testing
         let loaded = try PlanFile.load(path: path, checkingLayout: true)
         #expect(loaded.wasStreamed)
         #expect(loaded.fileIsDocumentText)
-        #expect(try String(contentsOfFile: path, encoding: .utf8) == loaded.document.serialized(style: .pretty))
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == loaded.document.serialized(style: .plan))
         #expect(try !PlanFile.load(path: path).fileIsDocumentText, "only checked when asked")
     }
 
@@ -254,9 +254,9 @@ import Testing
     }
 
     @Test(arguments: [
-        ("\"Robert\"", "\"R\\u006fbert\""), ("\"held\": true", "\"held\":  true"), ("\n  \"digest\"", "\n \"digest\""),
+        ("\"Robert\"", "\"R\\u006fbert\""), ("\"held\":true", "\"held\": true"), ("\n  \"digest\"", "\n \"digest\""),
         ("\n}\n", "\n}"), ("\n}\n", "\n}\n\n"), ("\n", "\r\n"), ("{\n  \"createdAt\"", "\u{FEFF}{\n  \"createdAt\""),
-        ("\"changes\": []", "\"changes\": [ ]"),
+        ("\"changes\":[]", "\"changes\":[ ]"), ("\"create\": ", "\"create\":"), ("\n    {\"action\"", "\n    {\n\"action\""),
     ])
     func anyOtherLayoutIsNotTheDocumentsText(_ replacement: (String, String)) throws {
         let path = try Self.written(PlanRendererTestPlans.sample().sealed())
@@ -276,6 +276,18 @@ import Testing
         #expect(loaded.wasStreamed)
         #expect(loaded.digestVerified)
         #expect(!loaded.fileIsDocumentText)
+    }
+
+    /// Plans written before the plan layout (everything indented) still load and verify; `show --format json`
+    /// then prints them in the plan layout instead of copying them.
+    @Test func aFullyIndentedFileIsNotTheDocumentsText() throws {
+        let plan = PlanRendererTestPlans.sample().sealed()
+        let path = try Self.file(plan.jsonValue().serialized(style: .pretty))
+        let loaded = try PlanFile.load(path: path, checkingLayout: true)
+        #expect(loaded.wasStreamed)
+        #expect(loaded.digestVerified)
+        #expect(!loaded.fileIsDocumentText)
+        #expect(loaded.document.serialized(style: .plan) == plan.jsonValue().serialized(style: .plan))
     }
 
     // MARK: Member order

@@ -33,7 +33,7 @@ final class CanonicalJSONStream {
     /// The next value belongs to the excluded member and is not hashed.
     private var excludingValue = false
 
-    /// `true` when the file's layout is being compared with the pretty serialization.
+    /// `true` when the file's layout is being compared with the plan layout.
     private let checksLayout: Bool
 
     // Scratch stacks for `readValue`, so each object or array is allocated once, at its final size.
@@ -42,8 +42,8 @@ final class CanonicalJSONStream {
 
     /// - Parameters:
     ///   - excluded: the top-level member left out of the hash.
-    ///   - layout: also compares the file with the pretty layout of the text read.
-    init(tokenizer: JSONTokenizer, excludingTopLevelKey excluded: StaticString? = nil, layout: PrettyLayoutCheck? = nil)
+    ///   - layout: also compares the file with the plan layout of the text read.
+    init(tokenizer: JSONTokenizer, excludingTopLevelKey excluded: StaticString? = nil, layout: PlanLayoutCheck? = nil)
     {
         self.tokenizer = tokenizer
         self.excludedTopLevelKey = excluded
@@ -63,7 +63,7 @@ final class CanonicalJSONStream {
         keyBytes.deallocate()
     }
 
-    /// Hex SHA-256 of everything hashed, and whether the file had the pretty layout (`false` when not
+    /// Hex SHA-256 of everything hashed, and whether the file had the plan layout (`false` when not
     /// checked). Call once, after the last token.
     func finish() -> (hex: String, layoutMatches: Bool) {
         flush()

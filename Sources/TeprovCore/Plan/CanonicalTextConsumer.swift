@@ -9,14 +9,14 @@ import Dispatch
 final class CanonicalTextConsumer: @unchecked Sendable {
     // Only touched on `queue` (after `init`).
     private var hasher = SHA256()
-    private let layout: PrettyLayoutCheck?
+    private let layout: PlanLayoutCheck?
 
     private let queue = DispatchQueue(label: "teprov.plan-digest", qos: .userInitiated)
     private let pending: DispatchSemaphore
     private static let maximumPending = 8
 
-    /// - Parameter layout: also compares the file with the pretty layout of the text.
-    init(layout: PrettyLayoutCheck?) {
+    /// - Parameter layout: also compares the file with the plan layout of the text.
+    init(layout: PlanLayoutCheck?) {
         self.layout = layout
         pending = DispatchSemaphore(value: Self.maximumPending)
     }
@@ -39,7 +39,7 @@ final class CanonicalTextConsumer: @unchecked Sendable {
         queue.async { [self] in layout?.fail() }
     }
 
-    /// Waits for every piece, then gives the hex SHA-256 and whether the file had the pretty layout
+    /// Waits for every piece, then gives the hex SHA-256 and whether the file had the plan layout
     /// (`false` when not checked). Call once, after the last piece.
     func finish() -> (hex: String, layoutMatches: Bool) {
         queue.sync { (SHA256Digest.hexString(hasher.finalize()), layout?.finish() ?? false) }

@@ -4,7 +4,7 @@
 
 /// Writing plans atomically and reading them back with their digest checked (SPEC §7).
 public enum PlanFile {
-    /// Writes `plan` (pretty JSON, members in canonical order) to `path` through a temporary file and a
+    /// Writes `plan` (JSON in the plan layout, `JSONValue.Style.plan`, members in canonical order) to `path` through a temporary file and a
     /// rename, fsync'ed.
     public static func write(_ plan: Plan, to path: String) throws {
         try PlanFileWriter.write(plan, to: path)
@@ -30,8 +30,8 @@ public enum PlanFile {
         /// `true` when the file was verified and decoded in one streaming pass (a file `write` made), `false`
         /// when it had to be read as a tree (members in another order, unknown fields, or not a plan).
         public var wasStreamed: Bool { readDocument == nil }
-        /// `true` when the file's bytes are exactly `document.serialized(style: .pretty)`, so the document's
-        /// pretty JSON can be copied from the file; only found out when `load` is asked to check the layout.
+        /// `true` when the file's bytes are exactly `document.serialized(style: .plan)`, so the document's
+        /// JSON can be copied from the file; only found out when `load` is asked to check the layout.
         public var fileIsDocumentText = false
     }
 
@@ -40,7 +40,7 @@ public enum PlanFile {
     ///
     /// A streamed file whose digest does not verify is read again as a tree, so a refusal never rests on
     /// the streaming path alone (it costs a second pass only for edited or damaged files).
-    /// - Parameter checkingLayout: also compare the file with the document's pretty serialization
+    /// - Parameter checkingLayout: also compare the file with the document's plan layout
     ///   (`Loaded.fileIsDocumentText`), reading it a second time; for `show --format json`.
     /// - Throws: `TeprovError(.input)` when it is not a teprov plan (malformed JSON, wrong formatVersion, missing fields).
     public static func load(path: String, checkingLayout: Bool = false) throws -> Loaded {

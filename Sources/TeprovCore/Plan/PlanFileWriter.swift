@@ -5,19 +5,22 @@ import Foundation
     import Glibc
 #endif
 
-/// Writes a plan file in one serialization pass (SPEC §7 "Plan file"): the pretty JSON goes to the
-/// temporary file through a 1 MiB buffer while the same text without its whitespace and without the
-/// `digest` member, which is the plan's canonical (RFC 8785) form, is hashed. When sealing, the digest
-/// is then written into the 64 hex digits left for it, and the file is fsync'ed and renamed into place.
+/// Writes a plan file in one serialization pass (SPEC §7 "Plan file"): the JSON in the plan layout
+/// (`JSONValue.Style.plan`) goes to the temporary file through a 1 MiB buffer while the same text without
+/// its whitespace and without the `digest` member, which is the plan's canonical (RFC 8785) form, is
+/// hashed. When sealing, the digest is then written into the 64 hex digits left for it, and the file is
+/// fsync'ed and renamed into place.
 ///
-/// Both texts are gathered in `ByteSink`s (pointer appends) rather than arrays.
+/// Both texts are gathered in `ByteSink`s (pointer appends) rather than arrays. An operation is one line of
+/// the file, without whitespace: that line is its canonical text, so the operations (nearly all of a large
+/// plan) are serialized once and their lines hashed as they are.
 ///
-/// The bytes are those of `plan.jsonValue().serialized(style: .pretty)` for the sealed plan (members
+/// The bytes are those of `plan.jsonValue().serialized(style: .plan)` for the sealed plan (members
 /// are in canonical order at every level; an object that is not is sorted for both texts), and the
 /// digest is `plan.computeDigest()`; `PlanFileWriterTests` holds both to that.
 struct PlanFileWriter {
     private let descriptor: Int32
-    private let pretty: ByteSink
+    private let fileText: ByteSink
     private var flushed = 0
     private let canonical: ByteSink
     private var hasher = SHA256()
@@ -33,24 +36,27 @@ struct PlanFileWriter {
     private static let bufferSize = 1 << 20
     /// Operations per chunk serialized on another thread; smaller lists are written on this thread.
     static let operationChunkSize = 1024
+    /// Containers at this depth and deeper are written on one line without whitespace: those inside an
+    /// array's element (`Int.max` outside any).
+    private var compactFrom = Int.max
 
     private init(descriptor: Int32, hashing: Bool) {
         self.descriptor = descriptor
         self.hashing = hashing
         self.inMemory = false
-        pretty = ByteSink(capacity: Self.bufferSize + 4096)
+        fileText = ByteSink(capacity: Self.bufferSize + 4096)
         canonical = ByteSink(capacity: hashing ? Self.bufferSize + 4096 : 0)
     }
 
-    /// A writer that gathers the pretty and the canonical text of a chunk in memory, in `texts` (emptied).
+    /// A writer that gathers the text of a chunk of operations in memory, in `texts` (emptied). Operations
+    /// are compact, so their text is the file's and the canonical one at once: nothing else is gathered.
     private init(gathering texts: OperationChunks.Texts) {
         descriptor = -1
-        hashing = true
+        hashing = false
         inMemory = true
-        pretty = texts.pretty
-        canonical = texts.canonical
-        pretty.removeAll()
-        canonical.removeAll()
+        fileText = texts.text
+        canonical = ByteSink(capacity: 0)
+        fileText.removeAll()
     }
 
     /// The long arrays of a plan, turned into JSON one element at a time while they are written, so the
@@ -112,8 +118,8 @@ struct PlanFileWriter {
 
     private mutating func writeDocument(_ document: JSONValue) throws {
         write(document, depth: 0, topLevel: true)
-        pretty.append(0x0A as UInt8)
-        flushPretty()
+        fileText.append(0x0A as UInt8)
+        flushFileText()
         if hashing { hashCanonical() }
         if let failure { throw ioError(failure) }
     }
@@ -128,34 +134,35 @@ struct PlanFileWriter {
                 return
             }
             let ordered = JSONValue.isInCanonicalOrder(members) ? members : JSONValue.canonicallySorted(members)
+            let spread = depth < compactFrom
             emit(UInt8(ascii: "{"))
             var hashedMembers = 0
             for (position, (key, member)) in ordered.enumerated() {
                 // The top-level `digest` member is in the file only: the digest covers the rest.
                 let isDigest = topLevel && key == "digest"
                 if position > 0 {
-                    prettyOnly(UInt8(ascii: ","))
+                    fileOnly(UInt8(ascii: ","))
                     if !isDigest && hashedMembers > 0 { canonicalOnly(UInt8(ascii: ",")) }
                 }
-                newline(depth + 1)
+                if spread { newline(depth + 1) }
                 if isDigest {
-                    prettyOnly(Array("\"digest\": ".utf8))
+                    fileOnly(Array("\"digest\": ".utf8))
                     if case .string(let digest) = member, digest.hasPrefix("sha256:") {
-                        prettyOnly(Array("\"sha256:".utf8))
-                        digestOffset = flushed + pretty.count
-                        prettyOnly(Array(digest.utf8.dropFirst("sha256:".utf8.count)))
-                        prettyOnly(UInt8(ascii: "\""))
+                        fileOnly(Array("\"sha256:".utf8))
+                        digestOffset = flushed + fileText.count
+                        fileOnly(Array(digest.utf8.dropFirst("sha256:".utf8.count)))
+                        fileOnly(UInt8(ascii: "\""))
                     } else {
                         var text: [UInt8] = []
-                        member.write(into: &text, style: .pretty, depth: depth + 1)
-                        prettyOnly(text)
+                        member.write(into: &text, style: .plan, depth: depth + 1)
+                        fileOnly(text)
                     }
                     continue
                 }
                 hashedMembers += 1
                 writeString(key)
                 emit(UInt8(ascii: ":"))
-                prettyOnly(0x20)
+                if spread { fileOnly(0x20) }
                 if topLevel, key == "operations", operations.count > Self.operationChunkSize {
                     writeOperationsInChunks(depth: depth + 1)
                 } else if topLevel, let lazy = lazyArrays[key] {
@@ -164,7 +171,7 @@ struct PlanFileWriter {
                     write(member, depth: depth + 1)
                 }
             }
-            newline(depth)
+            if spread { newline(depth) }
             emit(UInt8(ascii: "}"))
         case .string(let text):
             writeString(text)
@@ -189,7 +196,7 @@ struct PlanFileWriter {
 
     private mutating func flushIfFull() {
         if inMemory { return }
-        if pretty.count >= Self.bufferSize { flushPretty() }
+        if fileText.count >= Self.bufferSize { flushFileText() }
         if hashing, canonical.count >= Self.bufferSize { hashCanonical() }
     }
 
@@ -201,22 +208,28 @@ struct PlanFileWriter {
             emit("[]")
             return
         }
+        let spread = depth < compactFrom
+        let outer = compactFrom
+        // Each element is one line.
+        compactFrom = min(compactFrom, depth + 1)
         emit(UInt8(ascii: "["))
         for position in 0..<count {
             if position > 0 { emit(UInt8(ascii: ",")) }
-            newline(depth + 1)
+            if spread { newline(depth + 1) }
             element(&self, position, depth + 1)
         }
-        newline(depth)
+        compactFrom = outer
+        if spread { newline(depth) }
         emit(UInt8(ascii: "]"))
     }
 
     // MARK: - Operations in chunks, on two threads
 
-    /// The operations array at `depth`, as `writeList` writes it: two threads serialize chunks of
-    /// `operationChunkSize` operations into memory (even chunks on one, odd on the other) while this one
-    /// writes each finished chunk to the file and hashes its canonical text, in order. The bytes are those
-    /// of the one-thread path.
+    /// The operations array at `depth` (each operation is one line without whitespace), as
+    /// `writeList` writes it: two threads serialize chunks of `operationChunkSize` operations into memory
+    /// (even chunks on one, odd on the other) while this one writes each finished chunk to the file and
+    /// hashes its operations' lines, with a comma between them, in order. The bytes are those of the
+    /// one-thread path.
     private mutating func writeOperationsInChunks(depth: Int) {
         let operations = self.operations
         let chunkSize = Self.operationChunkSize
@@ -226,15 +239,18 @@ struct PlanFileWriter {
             let thread = Thread {
                 var chunk = lane
                 while chunk < chunkCount {
-                    let texts = chunks.waitForRoom(chunk, capacity: chunkSize * 1600)
+                    let texts = chunks.waitForRoom(chunk, capacity: chunkSize * 1600, operations: chunkSize)
                     var gathered = PlanFileWriter(gathering: texts)
+                    gathered.compactFrom = depth + 1
                     let start = chunk * chunkSize
                     // Through a buffer pointer: an array subscript would copy each operation first.
                     operations.withUnsafeBufferPointer { buffer in
                         for position in start..<min(start + chunkSize, buffer.count) {
                             if position > 0 { gathered.emit(UInt8(ascii: ",")) }
                             gathered.newline(depth + 1)
+                            texts.lines.append(gathered.fileText.count)
                             gathered.writeOperation(buffer.baseAddress.unsafelyUnwrapped + position, depth: depth + 1)
+                            texts.lines.append(gathered.fileText.count)
                         }
                     }
                     chunks.finish(chunk, texts)
@@ -247,15 +263,31 @@ struct PlanFileWriter {
         emit(UInt8(ascii: "["))
         for chunk in 0..<chunkCount {
             let texts = chunks.take(chunk)
-            flushPretty()
-            if failure == nil, let error = DescriptorWrite.all(texts.pretty.bytes, to: descriptor) { failure = error }
-            flushed += texts.pretty.count
+            flushFileText()
+            let text = texts.text.bytes
+            if failure == nil, let error = DescriptorWrite.all(text, to: descriptor) { failure = error }
+            flushed += text.count
             hashCanonical()
-            hasher.update(bufferPointer: texts.canonical.bytes)
+            if hashing { hashLines(of: texts, first: chunk == 0) }
             chunks.recycle(texts)
         }
         newline(depth)
         emit(UInt8(ascii: "]"))
+    }
+
+    /// Hashes the operations' lines of a chunk, with a comma before each but the array's first.
+    private mutating func hashLines(of texts: OperationChunks.Texts, first: Bool) {
+        let text = texts.text.bytes
+        withUnsafeBytes(of: UInt8(ascii: ",")) { comma in
+            texts.lines.withUnsafeBufferPointer { bounds in
+                var index = 0
+                while index < bounds.count {
+                    if !first || index > 0 { hasher.update(bufferPointer: comma) }
+                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: text[bounds[index]..<bounds[index + 1]]))
+                    index += 2
+                }
+            }
+        }
     }
 
     // MARK: - Operations, field by field (members in canonical order, as `PlanOperation.jsonValue`)
@@ -264,11 +296,12 @@ struct PlanFileWriter {
     private mutating func member(_ name: StaticString, _ first: inout Bool, depth: Int) {
         if !first { emit(UInt8(ascii: ",")) }
         first = false
-        newline(depth + 1)
+        let spread = depth < compactFrom
+        if spread { newline(depth + 1) }
         emit(UInt8(ascii: "\""))
         emit(name)
         emit("\":")
-        prettyOnly(0x20)
+        if spread { fileOnly(0x20) }
     }
 
     /// A member whose value is an object at `depth + 1`: `body(&self, &first, depth + 1)` writes its members.
@@ -284,7 +317,7 @@ struct PlanFileWriter {
     }
 
     private mutating func endObject(depth: Int) {
-        newline(depth)
+        if depth < compactFrom { newline(depth) }
         emit(UInt8(ascii: "}"))
     }
 
@@ -293,9 +326,9 @@ struct PlanFileWriter {
     }
 
     private mutating func writeInteger(_ number: Int) {
-        let start = pretty.count
-        pretty.appendDecimal(number)
-        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
+        let start = fileText.count
+        fileText.appendDecimal(number)
+        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: fileText.bytes[start...])) }
     }
 
     /// Writes the operation at `operation`, read in place: a copy of an operation (taken even by a borrowing
@@ -371,30 +404,30 @@ struct PlanFileWriter {
     }
 
     private func writeString(_ text: String) {
-        let start = pretty.count
-        pretty.appendJSONString(text)
-        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: pretty.bytes[start...])) }
+        let start = fileText.count
+        fileText.appendJSONString(text)
+        if hashing { canonical.append(UnsafeRawBufferPointer(rebasing: fileText.bytes[start...])) }
     }
 
     @inline(__always)
     private func emit(_ byte: UInt8) {
-        pretty.append(byte)
+        fileText.append(byte)
         if hashing { canonical.append(byte) }
     }
 
     @inline(__always)
     private func emit(_ text: StaticString) {
-        pretty.append(text)
+        fileText.append(text)
         if hashing { canonical.append(text) }
     }
 
     private func emit(_ bytes: [UInt8]) {
-        pretty.append(bytes)
+        fileText.append(bytes)
         if hashing { canonical.append(bytes) }
     }
 
-    private func prettyOnly(_ byte: UInt8) { pretty.append(byte) }
-    private func prettyOnly(_ bytes: [UInt8]) { pretty.append(bytes) }
+    private func fileOnly(_ byte: UInt8) { fileText.append(byte) }
+    private func fileOnly(_ bytes: [UInt8]) { fileText.append(bytes) }
 
     private func canonicalOnly(_ byte: UInt8) {
         if hashing { canonical.append(byte) }
@@ -402,30 +435,35 @@ struct PlanFileWriter {
 
     @inline(__always)
     private func newline(_ depth: Int) {
-        pretty.append(0x0A as UInt8)
-        pretty.append(repeating: 0x20, count: depth * 2)
+        fileText.append(0x0A as UInt8)
+        fileText.append(repeating: 0x20, count: depth * 2)
     }
 
-    private mutating func flushPretty() {
+    private mutating func flushFileText() {
         guard failure == nil else {
-            pretty.removeAll()
+            fileText.removeAll()
             return
         }
-        let count = pretty.count
-        if let error = DescriptorWrite.all(pretty.bytes, to: descriptor) { failure = error }
+        let count = fileText.count
+        if let error = DescriptorWrite.all(fileText.bytes, to: descriptor) { failure = error }
         flushed += count
-        pretty.removeAll()
+        fileText.removeAll()
     }
 }
 
 /// The texts of the operation chunks, handed from the two serializing threads to the writing one. A
 /// serializer stays at most `ahead` chunks in front of the writer, so memory stays bounded.
-/// The sinks, reused: at most `ahead` + 2 pairs exist.
+/// The texts, reused: at most `ahead` + 2 exist.
 private final class OperationChunks: @unchecked Sendable {
-    /// A chunk's pretty and canonical texts.
-    struct Texts {
-        var pretty: ByteSink
-        var canonical: ByteSink
+    /// A chunk's text, and where each operation's line starts and ends in it (two offsets per operation).
+    final class Texts {
+        let text: ByteSink
+        var lines: [Int] = []
+
+        init(capacity: Int, operations: Int) {
+            text = ByteSink(capacity: capacity)
+            lines.reserveCapacity(2 * operations)
+        }
     }
 
     private let condition = NSCondition()
@@ -439,11 +477,13 @@ private final class OperationChunks: @unchecked Sendable {
     }
 
     /// Waits until chunk `index` may be serialized (the writer is close enough); returns sinks to write it to.
-    func waitForRoom(_ index: Int, capacity: Int) -> Texts {
+    func waitForRoom(_ index: Int, capacity: Int, operations: Int) -> Texts {
         condition.lock()
         defer { condition.unlock() }
         while index - taken >= ahead { condition.wait() }
-        return spare.popLast() ?? Texts(pretty: ByteSink(capacity: capacity), canonical: ByteSink(capacity: capacity))
+        guard let texts = spare.popLast() else { return Texts(capacity: capacity, operations: operations) }
+        texts.lines.removeAll(keepingCapacity: true)
+        return texts
     }
 
     func finish(_ index: Int, _ chunk: Texts) {

@@ -1,5 +1,5 @@
 extension PlanRenderer {
-    /// The plan document as is (pretty JSON). With `--action`/`--user`, `operations`, `skipped` and `diagnostics`
+    /// The plan document as is (JSON in the plan layout, `JSONValue.Style.plan`, as the file has it). With `--action`/`--user`, `operations`, `skipped` and `diagnostics`
     /// keep only the selected entries (the digest then no longer covers the output, which is a view, not a
     /// plan); with `--redact`, every string is masked.
     func renderJSON(_ document: JSONValue, selection: PlanSelection) -> String {
@@ -16,7 +16,7 @@ extension PlanRenderer {
                 })
         }
         if options.redact { output = EmailRedaction.redact(output) }
-        return output.serialized(style: .pretty)
+        return output.serialized(style: .plan)
     }
 
     /// The elements of an array at `indices` (which come from decoding the same array, so they are in range).

@@ -17,17 +17,17 @@ final class PlanStreamReader {
 
     /// - Parameters:
     ///   - chunkSize: bytes read at a time (tests use tiny chunks to put boundaries in every token).
-    ///   - checkingLayout: also find out whether the file is exactly the document's pretty serialization.
+    ///   - checkingLayout: also find out whether the file is exactly the document's plan layout (`JSONValue.Style.plan`).
     init(path: String, chunkSize: Int = 1 << 20, checkingLayout: Bool = false) throws {
         tokenizer = try JSONTokenizer(path: path, chunkSize: chunkSize)
         stream = CanonicalJSONStream(
             tokenizer: tokenizer, excludingTopLevelKey: "digest",
-            layout: checkingLayout ? try PrettyLayoutCheck(path: path) : nil)
+            layout: checkingLayout ? try PlanLayoutCheck(path: path) : nil)
     }
 
     /// Reads the whole file.
     /// - Returns: the plan (its `digest` as recorded), `sha256:<hex>` of its canonical form without `digest`,
-    ///   and whether the file is byte for byte `plan.jsonValue().serialized(style: .pretty)` (only when
+    ///   and whether the file is byte for byte `plan.jsonValue().serialized(style: .plan)` (only when
     ///   checking the layout; `false` otherwise).
     func read() throws -> (plan: Plan, computedDigest: String, fileIsDocumentText: Bool) {
         var createdAt: String?

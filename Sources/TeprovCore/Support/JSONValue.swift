@@ -55,6 +55,19 @@ public enum JSONValue: Sendable, Hashable {
         case compact
         /// RFC 8785 (JCS): no whitespace, members sorted by UTF-16 code units, for digests.
         case canonical
+        /// The plan file's layout: like `pretty`, except that an element of an array that is an object or an
+        /// array is written on one line without whitespace (`compact`): a plan's operation, skipped entry or
+        /// diagnostic is one line. With members in canonical order, such a line is its value's canonical
+        /// text, so the plan writer serializes an operation once for the file and the digest.
+        case plan
+
+        /// Whether containers put each member or element on its own line.
+        var spreads: Bool {
+            switch self {
+            case .pretty, .plan: return true
+            case .compact, .canonical: return false
+            }
+        }
     }
 
     /// The JSON text of this value.
@@ -62,7 +75,10 @@ public enum JSONValue: Sendable, Hashable {
         var output: [UInt8] = []
         output.reserveCapacity(256)
         write(into: &output, style: style, depth: 0)
-        if case .pretty = style { output.append(0x0A) }
+        switch style {
+        case .pretty, .plan: output.append(0x0A)
+        case .compact, .canonical: break
+        }
         return String(decoding: output, as: UTF8.self)
     }
 
@@ -79,13 +95,16 @@ public enum JSONValue: Sendable, Hashable {
                 output.append(contentsOf: "[]".utf8)
                 return
             }
+            let spread = style.spreads
+            // In the plan layout, each element is one line.
+            let elementStyle = style == .plan ? .compact : style
             output.append(UInt8(ascii: "["))
             for (position, value) in values.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                newline(&output, style: style, depth: depth + 1)
-                value.write(into: &output, style: style, depth: depth + 1)
+                if spread { JSONValue.newline(&output, depth: depth + 1) }
+                value.write(into: &output, style: elementStyle, depth: depth + 1)
             }
-            newline(&output, style: style, depth: depth)
+            if spread { JSONValue.newline(&output, depth: depth) }
             output.append(UInt8(ascii: "]"))
         case .object(let members):
             if members.isEmpty {
@@ -98,16 +117,17 @@ public enum JSONValue: Sendable, Hashable {
             } else {
                 ordered = members
             }
+            let spread = style.spreads
             output.append(UInt8(ascii: "{"))
             for (position, (key, value)) in ordered.enumerated() {
                 if position > 0 { output.append(UInt8(ascii: ",")) }
-                newline(&output, style: style, depth: depth + 1)
+                if spread { JSONValue.newline(&output, depth: depth + 1) }
                 JSONValue.writeString(key, into: &output)
                 output.append(UInt8(ascii: ":"))
-                if case .pretty = style { output.append(0x20) }
+                if spread { output.append(0x20) }
                 value.write(into: &output, style: style, depth: depth + 1)
             }
-            newline(&output, style: style, depth: depth)
+            if spread { JSONValue.newline(&output, depth: depth) }
             output.append(UInt8(ascii: "}"))
         }
     }
@@ -139,8 +159,7 @@ public enum JSONValue: Sendable, Hashable {
         }
     }
 
-    private func newline(_ output: inout [UInt8], style: Style, depth: Int) {
-        guard case .pretty = style else { return }
+    private static func newline(_ output: inout [UInt8], depth: Int) {
         output.append(0x0A)
         for _ in 0..<(depth * 2) { output.append(0x20) }
     }

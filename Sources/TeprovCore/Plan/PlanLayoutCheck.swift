@@ -2,15 +2,16 @@
     import Glibc
 #endif
 
-/// Checks, while a plan is streamed, that the file's bytes are exactly the pretty serialization
-/// (`JSONValue.serialized(style: .pretty)`) of the document: then `show --format json` can copy the file
+/// Checks, while a plan is streamed, that the file's bytes are exactly the plan layout
+/// (`JSONValue.serialized(style: .plan)`) of the document: then `show --format json` can copy the file
 /// instead of rebuilding and re-serializing hundreds of megabytes.
 ///
 /// It is fed the document's canonical text (RFC 8785: no whitespace, members in order), from which the
-/// pretty layout follows: a newline and two spaces per level after `{`, `[` and `,` and before the
-/// closing bracket of a non-empty container, `": "` after a member name, a newline at the end. The
-/// expected bytes are compared with the file's as it is read a second time, in chunks.
-final class PrettyLayoutCheck {
+/// plan layout follows: a newline and two spaces per level after `{`, `[` and `,` and before the closing
+/// bracket of a non-empty container, and `": "` after a member name; but an object or array that is an
+/// element of an array is its canonical text as it is, on one line; a newline at the end. The expected
+/// bytes are compared with the file's as it is read a second time, in chunks.
+final class PlanLayoutCheck {
     private let descriptor: Int32
     private let chunkCapacity = 1 << 20
     private let chunk: UnsafeMutablePointer<UInt8>
@@ -22,7 +23,13 @@ final class PrettyLayoutCheck {
 
     private var inString = false
     private var escaped = false
+    /// How many containers are open.
     private var depth = 0
+    /// The depth of the outermost open container that is an array's element (0 when none): from there on,
+    /// the text is compact.
+    private var compactFrom = 0
+    /// Whether each open container outside `compactFrom` is an array, innermost last.
+    private var arrays: [Bool] = []
     /// A `{` or `[` was the last byte: its newline waits until the next byte shows whether it is empty.
     private var openerPending = false
     /// A newline followed by spaces: a line break and indentation is a prefix of it.
@@ -74,11 +81,11 @@ final class PrettyLayoutCheck {
             if openerPending {
                 openerPending = false
                 if byte == UInt8(ascii: "}") || byte == UInt8(ascii: "]") {
-                    depth &-= 1
+                    leaveContainer()
                     expect(byte)
                     continue
                 }
-                expectNewline()
+                if compactFrom == 0 { expectNewline() }
             }
             switch byte {
             case UInt8(ascii: "\""):
@@ -87,17 +94,25 @@ final class PrettyLayoutCheck {
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 expect(byte)
                 depth &+= 1
+                if compactFrom == 0 {
+                    if arrays.last == true {
+                        compactFrom = depth
+                    } else {
+                        arrays.append(byte == UInt8(ascii: "["))
+                    }
+                }
                 openerPending = true
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
-                depth &-= 1
-                expectNewline()
+                let spread = compactFrom == 0
+                leaveContainer()
+                if spread { expectNewline() }
                 expect(byte)
             case UInt8(ascii: ","):
                 expect(byte)
-                expectNewline()
+                if compactFrom == 0 { expectNewline() }
             case UInt8(ascii: ":"):
                 expect(byte)
-                expect(0x20)
+                if compactFrom == 0 { expect(0x20) }
             default:
                 expect(byte)
             }
@@ -124,11 +139,22 @@ final class PrettyLayoutCheck {
         }
     }
 
+    /// Leaves the innermost container (its closing bracket not yet compared).
+    @inline(__always)
+    private func leaveContainer() {
+        if compactFrom == 0 {
+            _ = arrays.popLast()
+        } else if compactFrom == depth {
+            compactFrom = 0
+        }
+        depth &-= 1
+    }
+
     /// Marks the layout as not matching (for a document the check cannot follow).
     func fail() { matches = false }
 
     /// After the last canonical byte: the final newline, then the end of the file.
-    /// - Returns: whether the whole file is the pretty serialization.
+    /// - Returns: whether the whole file is the plan layout of the document.
     func finish() -> Bool {
         guard matches, !inString, !openerPending, depth == 0 else { return false }
         expect(0x0A)
