@@ -256,7 +256,8 @@ import Testing
     @Test(arguments: [
         ("\"Robert\"", "\"R\\u006fbert\""), ("\"held\":true", "\"held\": true"), ("\n  \"digest\"", "\n \"digest\""),
         ("\n}\n", "\n}"), ("\n}\n", "\n}\n\n"), ("\n", "\r\n"), ("{\n  \"createdAt\"", "\u{FEFF}{\n  \"createdAt\""),
-        ("\"changes\":[]", "\"changes\":[ ]"), ("\"create\": ", "\"create\":"), ("\n    {\"action\"", "\n    {\n\"action\""),
+        ("\"changes\":[]", "\"changes\":[ ]"), ("\"create\": ", "\"create\":"),
+        ("\n    {\"action\"", "\n    {\n\"action\""),
     ])
     func anyOtherLayoutIsNotTheDocumentsText(_ replacement: (String, String)) throws {
         let path = try Self.written(PlanRendererTestPlans.sample().sealed())

@@ -43,8 +43,7 @@ final class CanonicalJSONStream {
     /// - Parameters:
     ///   - excluded: the top-level member left out of the hash.
     ///   - layout: also compares the file with the plan layout of the text read.
-    init(tokenizer: JSONTokenizer, excludingTopLevelKey excluded: StaticString? = nil, layout: PlanLayoutCheck? = nil)
-    {
+    init(tokenizer: JSONTokenizer, excludingTopLevelKey excluded: StaticString? = nil, layout: PlanLayoutCheck? = nil) {
         self.tokenizer = tokenizer
         self.excludedTopLevelKey = excluded
         consumer = CanonicalTextConsumer(layout: layout)

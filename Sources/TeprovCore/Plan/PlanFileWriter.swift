@@ -283,7 +283,8 @@ struct PlanFileWriter {
                 var index = 0
                 while index < bounds.count {
                     if !first || index > 0 { hasher.update(bufferPointer: comma) }
-                    hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: text[bounds[index]..<bounds[index + 1]]))
+                    hasher.update(
+                        bufferPointer: UnsafeRawBufferPointer(rebasing: text[bounds[index]..<bounds[index + 1]]))
                     index += 2
                 }
             }
