@@ -42,6 +42,7 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.restartWithHugePages()
         MemoryTuning.returnLargeBlocksToTheSystem()
         var options = PlanPipeline.Options(users: users, snapshot: snapshot)
         options.deleted = directory.deleted
