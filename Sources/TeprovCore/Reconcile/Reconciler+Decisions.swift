@@ -159,7 +159,8 @@ extension ReconcileRun {
                     slots.accessors.withUnsafeBufferPointer { accessors in
                         var found: [(user: Int, update: PreparedUpdate)] = []
                         for user in range {
-                            guard !skipped[user], users[user].scope.inScope, let target = matched[user] else {
+                            // The reason only: reading `scope` whole would retain its role values.
+                            guard !skipped[user], users[user].scope.reason == nil, let target = matched[user] else {
                                 continue
                             }
                             var differs = false

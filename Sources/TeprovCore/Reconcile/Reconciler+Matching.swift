@@ -5,17 +5,24 @@ extension ReconcileRun {
     @inline(__always)
     func matchingValue(_ user: Int, _ position: Int) -> String? {
         guard let slot = slots.matcherSlots[position] else { return nil }
-        return input.users[user].value(at: slot)?.scalarText
+        // Read in place: `input.users[user]` copied the whole user (a retain and a release of every reference
+        // it holds) to read one value, for each of a million users and each index.
+        return input.users.withUnsafeBufferPointer { users in
+            (users.baseAddress.unsafelyUnwrapped + user).pointee.value(at: slot)?.scalarText
+        }
     }
 
     /// The identity ThousandEyes will see: the work email if mapped and non-null, else the userName.
     func identity(of user: Int, onCreate: Bool = false) -> String? {
-        func text(_ slot: Int?) -> String? {
-            guard let slot else { return nil }
-            return (onCreate ? input.users[user].valueOnCreate(at: slot) : input.users[user].value(at: slot))?
-                .scalarText
+        input.users.withUnsafeBufferPointer { users in
+            let desired = users.baseAddress.unsafelyUnwrapped + user
+            func text(_ slot: Int?) -> String? {
+                guard let slot else { return nil }
+                return (onCreate ? desired.pointee.valueOnCreate(at: slot) : desired.pointee.value(at: slot))?
+                    .scalarText
+            }
+            return text(slots.workEmailSlot) ?? text(slots.userNameSlot)
         }
-        return text(slots.workEmailSlot) ?? text(slots.userNameSlot)
     }
 
     /// SPEC §6 safety: an invalid record protects the targets its raw values name; one with none turns orphan

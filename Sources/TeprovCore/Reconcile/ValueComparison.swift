@@ -27,12 +27,11 @@ enum ValueComparison {
     @inline(__always)
     static func textEqual(_ left: String, _ right: String, caseExact: Bool) -> Bool {
         if caseExact { return left == right }
-        var leftText = left
-        var rightText = right
-        let asciiAnswer = leftText.withUTF8 { leftBytes in
-            rightText.withUTF8 { rightBytes in equalIgnoringASCIICase(leftBytes, rightBytes) }
+        // The bytes in place (`withUTF8` needs a mutable copy of each string: a retain and a release).
+        let asciiAnswer = left.utf8.withContiguousStorageIfAvailable { leftBytes in
+            right.utf8.withContiguousStorageIfAvailable { rightBytes in equalIgnoringASCIICase(leftBytes, rightBytes) }
         }
-        return asciiAnswer ?? (left.foldedForLookup == right.foldedForLookup)
+        return asciiAnswer.flatMap { $0 }.flatMap { $0 } ?? (left.foldedForLookup == right.foldedForLookup)
     }
 
     /// Byte comparison ignoring ASCII case; `nil` when either side holds a non-ASCII byte (and the
