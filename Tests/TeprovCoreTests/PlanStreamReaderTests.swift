@@ -270,20 +270,12 @@ import Testing
         #expect(Self.fingerprint(loaded.plan) == Self.fingerprint(PlanRendererTestPlans.sample().sealed()))
     }
 
-    @Test func aCompactFileIsNotTheDocumentsText() throws {
+    /// A compact file, or a plan written before the plan layout (everything indented), loads and verifies but is
+    /// not the document's text: `show --format json` then prints it in the plan layout instead of copying it.
+    @Test(arguments: [JSONValue.Style.compact, .pretty])
+    func anotherLayoutLoadsButIsNotTheDocumentsText(_ style: JSONValue.Style) throws {
         let plan = PlanRendererTestPlans.sample().sealed()
-        let path = try Self.file(plan.jsonValue().serialized(style: .compact))
-        let loaded = try PlanFile.load(path: path, checkingLayout: true)
-        #expect(loaded.wasStreamed)
-        #expect(loaded.digestVerified)
-        #expect(!loaded.fileIsDocumentText)
-    }
-
-    /// Plans written before the plan layout (everything indented) still load and verify; `show --format json`
-    /// then prints them in the plan layout instead of copying them.
-    @Test func aFullyIndentedFileIsNotTheDocumentsText() throws {
-        let plan = PlanRendererTestPlans.sample().sealed()
-        let path = try Self.file(plan.jsonValue().serialized(style: .pretty))
+        let path = try Self.file(plan.jsonValue().serialized(style: style))
         let loaded = try PlanFile.load(path: path, checkingLayout: true)
         #expect(loaded.wasStreamed)
         #expect(loaded.digestVerified)
