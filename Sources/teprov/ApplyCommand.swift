@@ -87,6 +87,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        MemoryTuning.restartWithHugePages()
         let status: Int32
         do {
             status = try await execute()

@@ -49,6 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
+        MemoryTuning.restartWithHugePages()
         let result: SnapshotDiffResult
         do {
             result = try await SnapshotDiff.compare(
