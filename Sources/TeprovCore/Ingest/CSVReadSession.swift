@@ -42,6 +42,10 @@ struct CSVReadSession<Rows: CSVRowSource> {
         let everyColumnIsText = active.allSatisfy { $0.kind == .text }
         let keys = active.map(\.key)
         let indexes = active.map(\.index)
+        // One array of fields for every row: the record built from it is gone once emitted (unless kept, when
+        // the next row copies it), so a row reuses the storage instead of allocating an array of its own.
+        var rowFields: [SourceRecord.Field] = []
+        rowFields.reserveCapacity(active.count)
 
         while let row = try tokenizer.nextRow() {
             if row.fieldIsBlank(0), row.isBlank { continue }
@@ -59,13 +63,13 @@ struct CSVReadSession<Rows: CSVRowSource> {
                     + "commas (\"a, b\") or remove the extra fields"
             }
             let readable = min(fieldCount, headerWidth)
-            var fields: [SourceRecord.Field]
             if let prepared = row.prepared, everyColumnIsText {
-                fields = try preparedFields(row, prepared, readable: readable, keys: keys, indexes: indexes, &repeated)
+                try preparedFields(
+                    row, prepared, readable: readable, keys: keys, indexes: indexes, &repeated, into: &rowFields)
             } else {
-                fields = try generalFields(row, active: active, readable: readable, &problem, &repeated)
+                rowFields = try generalFields(row, active: active, readable: readable, &problem, &repeated)
             }
-            let record = SourceRecord(origin: context.origin(line: line), fields: fields)
+            let record = SourceRecord(origin: context.origin(line: line), fields: rowFields)
             if let problem {
                 context.rejectRecord(line: line, problem, partial: record)
             } else {
@@ -129,46 +133,43 @@ struct CSVReadSession<Rows: CSVRowSource> {
     }
 
     /// The fields of a row whose values the row-splitting thread worked out (`CSVPreparedField`), when
-    /// every column read is a text column: the common case, written without per-append checks.
+    /// every column read is a text column: the common case. They replace the contents of `fields`.
     @inline(__always)
     private mutating func preparedFields(
         _ row: CSVRow, _ prepared: UnsafePointer<CSVPreparedField>, readable: Int, keys: [AttributeKey],
-        indexes: [Int], _ repeated: inout CSVRepeatedText
-    ) throws -> [SourceRecord.Field] {
-        try [SourceRecord.Field](unsafeUninitializedCapacity: indexes.count) { buffer, count in
-            for position in 0..<indexes.count {
-                let index = indexes[position]
-                guard index < readable else { continue }
-                let value: AttributeValue
-                let kind = prepared[index]
-                if kind == .shortASCII {
-                    value = .string(row.preparedTexts.unsafelyUnwrapped[index])
-                } else if kind == .ascii {
-                    let bytes = row.spanBytes(index)
-                    value =
-                        bytes.count >= CSVRepeatedText.minimumLength
-                        ? .string(repeated.text(column: position, bytes))
-                        : .string(String(decoding: bytes, as: UTF8.self))
-                } else {
-                    switch kind {
-                    case .empty, .ascii, .shortASCII:
-                        continue
-                    case .boolTrue:
-                        value = .bool(true)
-                    case .boolFalse:
-                        value = .bool(false)
-                    case .nonASCII:
-                        guard let text = try Self.nonASCIIText(row.spanBytes(index), line: row.line) else { continue }
-                        value = Self.untypedValue(text)
-                    case .unprepared:
-                        guard let text = try fieldText(row, index) else { continue }
-                        value = Self.untypedValue(text)
-                    }
+        indexes: [Int], _ repeated: inout CSVRepeatedText, into fields: inout [SourceRecord.Field]
+    ) throws {
+        fields.removeAll(keepingCapacity: true)
+        for position in 0..<indexes.count {
+            let index = indexes[position]
+            guard index < readable else { continue }
+            let value: AttributeValue
+            let kind = prepared[index]
+            if kind == .shortASCII {
+                value = .string(row.preparedTexts.unsafelyUnwrapped[index])
+            } else if kind == .ascii {
+                let bytes = row.spanBytes(index)
+                value =
+                    bytes.count >= CSVRepeatedText.minimumLength
+                    ? .string(repeated.text(column: position, bytes))
+                    : .string(String(decoding: bytes, as: UTF8.self))
+            } else {
+                switch kind {
+                case .empty, .ascii, .shortASCII:
+                    continue
+                case .boolTrue:
+                    value = .bool(true)
+                case .boolFalse:
+                    value = .bool(false)
+                case .nonASCII:
+                    guard let text = try Self.nonASCIIText(row.spanBytes(index), line: row.line) else { continue }
+                    value = Self.untypedValue(text)
+                case .unprepared:
+                    guard let text = try fieldText(row, index) else { continue }
+                    value = Self.untypedValue(text)
                 }
-                (buffer.baseAddress.unsafelyUnwrapped + count).initialize(
-                    to: SourceRecord.Field(key: keys[position], value: value))
-                count &+= 1
             }
+            fields.append(SourceRecord.Field(key: keys[position], value: value))
         }
     }
 

@@ -1,7 +1,6 @@
 /// What `plan` prepares on the second core while the first reads the exports: the snapshot with its
-/// users indexed, then the SHA-256 of the input files, which the first core helps with once it has read
-/// the exports (`InputHashes`). Failures are kept and thrown where the sequential pipeline would have met
-/// them.
+/// users indexed. The SHA-256 of the input files is worked out meanwhile at idle priority (`InputHashes`).
+/// Failures are kept and thrown where the sequential pipeline would have met them.
 struct PlanPreparation: Sendable {
     struct Snapshot: Sendable {
         var info: SnapshotInfo
@@ -19,8 +18,7 @@ struct PlanPreparation: Sendable {
 }
 
 extension PlanPipeline {
-    /// Starts reading the snapshot, then hashing the inputs, on another thread; the caller helps hashing with
-    /// `hashes.help()` when it is done reading.
+    /// Starts reading the snapshot on another thread, and hashing the inputs on an idle-priority one.
     static func startPreparation(_ options: Options, config: TeprovConfig) -> (
         work: BackgroundWork<PlanPreparation>, hashes: InputHashes
     ) {
@@ -33,14 +31,13 @@ extension PlanPipeline {
         let hashes = InputHashes(
             options.users + options.deleted
                 + [directory.assignments, directory.appRoles, directory.groupMembers].compactMap { $0 }
-                + [options.snapshot] + (options.configPath.map { [$0] } ?? []))
+                + [options.snapshot] + (options.configPath.map { [$0] } ?? []), background: true)
         let work = BackgroundWork {
             let snapshot = Result { () throws -> PlanPreparation.Snapshot in
                 let (info, targets) = try SnapshotReader.read(path: snapshotPath, options: snapshotOptions)
                 let indexes = TargetIndexes(targets: targets, externalIdPattern: externalIdPattern)
                 return PlanPreparation.Snapshot(info: info, targets: targets, indexes: indexes)
             }
-            hashes.help()
             return PlanPreparation(snapshot: snapshot, hashes: hashes)
         }
         return (work, hashes)

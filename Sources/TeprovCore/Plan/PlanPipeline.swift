@@ -84,9 +84,11 @@ public struct PlanPipeline: Sendable {
             deletionThresholdPercent: config.safety.deletionThresholdPercent, managedTargets: result.managedTargets,
             deletions: deletions, held: held)
 
+        // The inputs' hashes are needed only now: the idle-priority hashing had the whole run to work them out.
+        let inputMembers = try stage.inputMembers()
         let plan = Plan(
             createdAt: Self.timestamp(options.now), targetURL: stage.snapshotInfo.source,
-            snapshotCapturedAt: stage.snapshotInfo.capturedAt, inputs: .object(stage.inputMembers), summary: summary,
+            snapshotCapturedAt: stage.snapshotInfo.capturedAt, inputs: .object(inputMembers), summary: summary,
             safety: safety, operations: operations, skipped: result.skipped, diagnostics: diagnostics)
         let explanations = options.explain.map { ($0, result.explanations[$0] ?? []) }
         return Outcome(plan: options.seal ? plan.sealed() : plan, explanations: explanations)
@@ -98,7 +100,8 @@ public struct PlanPipeline: Sendable {
         var diagnostics: [Diagnostic]
         var sourceRecords: Int
         var snapshotInfo: SnapshotInfo
-        var inputMembers: [(String, JSONValue)]
+        /// The plan's `inputs` members; works out (or waits for) the files' hashes.
+        var inputMembers: () throws -> [(String, JSONValue)]
     }
 
     /// The operations of the stage, moved out (so that ordering them copies none).
@@ -113,23 +116,20 @@ public struct PlanPipeline: Sendable {
     static func reconcile(_ options: Options, config: TeprovConfig, retiring: RetiredState) throws
         -> ReconciledStage
     {
-        // The second core reads the snapshot, indexes its users and hashes input files meanwhile.
+        // The second core reads the snapshot and indexes its users meanwhile; the inputs are hashed at idle
+        // priority in the time left over (`InputHashes`).
         let preparation = startPreparation(options, config: config)
+        var reconciled = false
+        defer { if !reconciled { preparation.hashes.stop() } }
         let sources = try readSources(options, config: config)
-        let inputs = sources.inputs
         let users = sources.users
         let invalid = sources.invalid
         var diagnostics = sources.diagnostics
-        // Hash what the second core has not taken yet, rather than wait for it.
-        preparation.hashes.help()
         let prepared = try preparation.work.value()
-        let userInputs = try sources.userSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
-        let deletedInputs = try sources.deletedSummaries.map { try fileInput($0, sha256: prepared.sha256($0.path)) }
         for user in users { diagnostics += user.diagnostics }
         diagnostics += sources.entitlementDiagnostics
         try checkInvalidLimits(invalid: invalid.count, valid: users.count, config: config)
         let liveRecords = sources.liveRecords
-        let assignmentCount = sources.assignmentCount
         let explainDetails = sources.explainDetails
 
         let snapshot = try prepared.snapshot.get()
@@ -142,44 +142,11 @@ public struct PlanPipeline: Sendable {
                     + "deprovision everyone — check the export, or pass --allow-empty-source if that is really intended",
                 file: options.users.first)
         }
-
-        var inputMembers: [(String, JSONValue)] = [("users", .array(userInputs))]
-        if let path = options.directory.assignments {
-            inputMembers.append(
-                (
-                    "assignments",
-                    try hashedInput(path, sha256: prepared.sha256(path), [("records", count(assignmentCount))])
-                ))
-        }
-        if let path = options.directory.appRoles {
-            inputMembers.append(
-                (
-                    "appRoles",
-                    try hashedInput(
-                        path, sha256: prepared.sha256(path), [("roles", count(inputs.appRoles?.count ?? 0))])
-                ))
-        }
-        if let path = options.directory.groupMembers {
-            inputMembers.append(
-                (
-                    "groupMembers",
-                    try hashedInput(path, sha256: prepared.sha256(path), [("groups", count(inputs.groups.count))])
-                ))
-        }
-        if !deletedInputs.isEmpty { inputMembers.append(("deleted", .array(deletedInputs))) }
-        var snapshotMembers: [(String, JSONValue)] = [
-            ("users", .int(Int64(info.users))), ("format", .string(info.format)), ("complete", .bool(info.complete)),
-        ]
-        if let source = info.source { snapshotMembers.append(("source", .string(source))) }
-        inputMembers.append(
-            ("snapshot", try hashedInput(options.snapshot, sha256: prepared.sha256(options.snapshot), snapshotMembers)))
-        var configMembers: [(String, JSONValue)] = []
-        if let path = options.configPath {
-            configMembers.append(("path", .string(path)))
-            configMembers.append(("sha256", .string(try prepared.sha256(path))))
-        }
-        configMembers.append(("effective", config.effectiveJSON))
-        inputMembers.append(("config", .object(configMembers)))
+        let described = DescribedInputs(
+            userSummaries: sources.userSummaries, deletedSummaries: sources.deletedSummaries,
+            assignmentCount: sources.assignmentCount, appRoleCount: sources.inputs.appRoles?.count ?? 0,
+            groupCount: sources.inputs.groups.count, snapshot: info)
+        let hashes = prepared.hashes
 
         var reconcileInput = ReconcileInput(
             config: config, users: users, invalidRecords: invalid, targets: targets, snapshotComplete: info.complete,
@@ -188,9 +155,61 @@ public struct PlanPipeline: Sendable {
         reconcileInput.targetIndexes = snapshot.indexes
         let result = Reconciler.reconcile(reconcileInput)
         retiring.keep(reconcileInput, users, prepared, snapshot)
+        reconciled = true
         return ReconciledStage(
             result: result, diagnostics: diagnostics + result.diagnostics, sourceRecords: users.count,
-            snapshotInfo: info, inputMembers: inputMembers)
+            snapshotInfo: info,
+            inputMembers: {
+                defer { hashes.stop() }
+                return try described.members(options, config: config, sha256: hashes.sha256)
+            })
+    }
+
+    /// What the plan's `inputs` says besides the hashes.
+    struct DescribedInputs {
+        var userSummaries: [ReadSummary]
+        var deletedSummaries: [ReadSummary]
+        var assignmentCount: Int
+        var appRoleCount: Int
+        var groupCount: Int
+        var snapshot: SnapshotInfo
+
+        /// The plan's `inputs` members (SPEC §7).
+        func members(_ options: Options, config: TeprovConfig, sha256: (String) throws -> String) throws
+            -> [(String, JSONValue)]
+        {
+            let userInputs = try userSummaries.map { try fileInput($0, sha256: sha256($0.path)) }
+            let deletedInputs = try deletedSummaries.map { try fileInput($0, sha256: sha256($0.path)) }
+            var inputMembers: [(String, JSONValue)] = [("users", .array(userInputs))]
+            if let path = options.directory.assignments {
+                inputMembers.append(
+                    ("assignments", try hashedInput(path, sha256: sha256(path), [("records", count(assignmentCount))])))
+            }
+            if let path = options.directory.appRoles {
+                inputMembers.append(
+                    ("appRoles", try hashedInput(path, sha256: sha256(path), [("roles", count(appRoleCount))])))
+            }
+            if let path = options.directory.groupMembers {
+                inputMembers.append(
+                    ("groupMembers", try hashedInput(path, sha256: sha256(path), [("groups", count(groupCount))])))
+            }
+            if !deletedInputs.isEmpty { inputMembers.append(("deleted", .array(deletedInputs))) }
+            var snapshotMembers: [(String, JSONValue)] = [
+                ("users", .int(Int64(snapshot.users))), ("format", .string(snapshot.format)),
+                ("complete", .bool(snapshot.complete)),
+            ]
+            if let source = snapshot.source { snapshotMembers.append(("source", .string(source))) }
+            inputMembers.append(
+                ("snapshot", try hashedInput(options.snapshot, sha256: sha256(options.snapshot), snapshotMembers)))
+            var configMembers: [(String, JSONValue)] = []
+            if let path = options.configPath {
+                configMembers.append(("path", .string(path)))
+                configMembers.append(("sha256", .string(try sha256(path))))
+            }
+            configMembers.append(("effective", config.effectiveJSON))
+            inputMembers.append(("config", .object(configMembers)))
+            return inputMembers
+        }
     }
 
     /// What `readSources` read: the desired users and what the plan says about the inputs.
@@ -263,6 +282,11 @@ public struct PlanPipeline: Sendable {
         resolvedAssignees: inout Int
     ) throws -> ReadSummary {
         var collected: [DesiredUser] = []
+        // Room for the records a file of this size may hold (a CSV row of the Entra download is about 300
+        // bytes, a JSON or XML record more): growing the array step by step copies every user again and
+        // again, and touches fresh memory each time. Room that stays unused is never touched, so it costs
+        // address space, not memory.
+        collected.reserveCapacity(min(ExportReader.fileSize(path) / 256, 50_000_000))
         var details: [RecordOrigin: [String]] = [:]
         var resolved = 0
         var hint = -1
