@@ -126,7 +126,12 @@ public struct PlanPipeline: Sendable {
         let invalid = sources.invalid
         var diagnostics = sources.diagnostics
         let prepared = try preparation.work.value()
-        for user in users { diagnostics += user.diagnostics }
+        // Read in place: `for user in users` would copy each user, retaining and releasing all it holds.
+        users.withUnsafeBufferPointer { users in
+            for index in users.indices where !users[index].diagnostics.isEmpty {
+                diagnostics += users[index].diagnostics
+            }
+        }
         diagnostics += sources.entitlementDiagnostics
         try checkInvalidLimits(invalid: invalid.count, valid: users.count, config: config)
         let liveRecords = sources.liveRecords

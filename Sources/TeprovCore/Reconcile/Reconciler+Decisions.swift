@@ -83,11 +83,10 @@ extension ReconcileRun {
             input.users.withUnsafeBufferPointer { users in
                 var found: [(user: Int, create: PreparedCreate)] = []
                 for user in range where !skipped[user] && matched[user] == nil && users[user].scope.reason == nil {
+                    // Through a pointer: passing `users[user]` would copy the user, retaining all it holds.
+                    let desired = users.baseAddress.unsafelyUnwrapped + user
                     found.append(
-                        (
-                            user,
-                            PreparedCreate(changes: createChanges(users[user]), request: requests.create(users[user]))
-                        )
+                        (user, PreparedCreate(changes: createChanges(desired), request: requests.create(desired)))
                     )
                 }
                 return found
@@ -96,10 +95,10 @@ extension ReconcileRun {
     }
 
     /// The changes of a create: every value sent, from null.
-    func createChanges(_ desired: DesiredUser) -> [AttributeChange] {
+    func createChanges(_ desired: UnsafePointer<DesiredUser>) -> [AttributeChange] {
         var changes: [AttributeChange] = []
         for slot in slots.targets.indices {
-            guard let new = desired.valueOnCreate(at: slot) else { continue }
+            guard let new = desired.pointee.valueOnCreate(at: slot) else { continue }
             changes.append(AttributeChange(attribute: slots.targetTexts[slot], old: .null, new: new.jsonValue))
         }
         return changes
@@ -123,8 +122,11 @@ extension ReconcileRun {
         let newUserName = slots.userNameSlot.flatMap { input.users[user].valueOnCreate(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
-            changes: prepared?.changes ?? createChanges(input.users[user]),
-            request: prepared?.request ?? requests.create(input.users[user]), precondition: nil)
+            changes: prepared?.changes
+                ?? input.users.withUnsafeBufferPointer { createChanges($0.baseAddress.unsafelyUnwrapped + user) },
+            request: prepared?.request
+                ?? input.users.withUnsafeBufferPointer { requests.create($0.baseAddress.unsafelyUnwrapped + user) },
+            precondition: nil)
         pendingWrites.append(
             PendingWrite(
                 user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))

@@ -107,14 +107,17 @@ final class ReconcileRun {
         var summary = self.summary
         summary.sourceRecords = input.users.count
         summary.invalid = input.invalidRecords.count
-        for operation in operations {
-            switch operation.action {
-            case .create: summary.create += 1
-            case .update: summary.update += 1
-            case .disable: summary.disable += 1
-            case .delete: summary.delete += 1
+        // Read in place: `for operation in operations` would copy each operation, retaining all it holds.
+        operations.withUnsafeBufferPointer { operations in
+            for index in operations.indices {
+                switch operations[index].action {
+                case .create: summary.create += 1
+                case .update: summary.update += 1
+                case .disable: summary.disable += 1
+                case .delete: summary.delete += 1
+                }
+                if operations[index].held { summary.held += 1 }
             }
-            if operation.held { summary.held += 1 }
         }
         for entry in skipped { summary.skipped[entry.reason, default: 0] += 1 }
         var rendered: [String: [String]] = [:]

@@ -28,10 +28,11 @@ struct RequestBuilder {
     }
 
     /// `POST /Users` with every non-null mapped attribute, `active: true`, and typed multi-valued entries.
-    func create(_ user: DesiredUser) -> PlanRequest {
+    /// - Parameter user: read through a pointer (an element of the users' array would be copied to be passed).
+    func create(_ user: UnsafePointer<DesiredUser>) -> PlanRequest {
         var resource = SCIMResourceBuilder()
         for slot in slotTargets.indices {
-            guard let new = user.valueOnCreate(at: slot) else { continue }
+            guard let new = user.pointee.valueOnCreate(at: slot) else { continue }
             resource.set(slotTargets[slot], new.jsonValue)
         }
         resource.set(SCIMAttributePath.active, .bool(true))

@@ -25,12 +25,17 @@ struct SCIMResourceBuilder {
             usesEnterprise = true
             setNested(path.attribute, sub, value)
         } else if let type = path.typeFilter, let sub = path.subAttribute {
+            // The array is taken out of its member and changed in place (a copy would be copied again).
             var entries: [JSONValue] = []
-            if case .array(let existing)? = member(path.attribute) { entries = existing }
+            let position = members.firstIndex { Self.sameName($0.0, path.attribute) }
+            if let position, case .array(let existing) = members[position].1 {
+                entries = existing
+                members[position].1 = .null
+            }
             if let index = entries.firstIndex(where: {
                 Self.string($0, "type").map { Self.sameName($0, type) } ?? false
             }) {
-                entries[index] = Self.setting(entries[index], sub, value)
+                Self.set(&entries[index], sub, value)
             } else {
                 var entry: [(String, JSONValue)] = []
                 Self.insertInOrder(&entry, "type", .string(type))
@@ -40,7 +45,11 @@ struct SCIMResourceBuilder {
                 }
                 entries.append(.object(entry))
             }
-            setMember(path.attribute, .array(entries))
+            if let position {
+                members[position].1 = .array(entries)
+            } else {
+                Self.insertInOrder(&members, path.attribute, .array(entries))
+            }
         } else if let sub = path.subAttribute {
             setNested(path.attribute, sub, value)
         } else {
@@ -58,10 +67,6 @@ struct SCIMResourceBuilder {
         return fromSnapshot ? JSONValue.object(resource).canonicallyOrdered() : .object(resource)
     }
 
-    private func member(_ key: String) -> JSONValue? {
-        members.first { Self.sameName($0.0, key) }?.1
-    }
-
     private mutating func setMember(_ key: String, _ value: JSONValue) {
         if let index = members.firstIndex(where: { Self.sameName($0.0, key) }) {
             members[index] = (members[index].0, value)
@@ -70,23 +75,39 @@ struct SCIMResourceBuilder {
         }
     }
 
+    /// Sets `key.sub`, changing the object held by `key` in place (a copy of it would be copied again on
+    /// every member added: a create sets `name.givenName`, `name.familyName` and more one after the other).
     private mutating func setNested(_ key: String, _ sub: String, _ value: JSONValue) {
-        setMember(key, Self.setting(member(key) ?? .object([]), sub, value))
+        guard let index = members.firstIndex(where: { Self.sameName($0.0, key) }) else {
+            Self.insertInOrder(&members, key, .object([(sub, value)]))
+            return
+        }
+        Self.set(&members[index].1, sub, value)
     }
 
-    private static func setting(_ object: JSONValue, _ key: String, _ value: JSONValue) -> JSONValue {
-        guard case .object(var fields) = object else { return .object([(key, value)]) }
+    /// Sets member `key` of `object` (an object by then, whatever it was).
+    private static func set(_ object: inout JSONValue, _ key: String, _ value: JSONValue) {
+        guard case .object(var fields) = object else {
+            object = .object([(key, value)])
+            return
+        }
+        // Let go of the enum's reference, so that `fields` is the only one and changes in place.
+        object = .null
         if let index = fields.firstIndex(where: { sameName($0.0, key) }) {
             fields[index] = (fields[index].0, value)
         } else {
             insertInOrder(&fields, key, value)
         }
-        return .object(fields)
+        object = .object(fields)
     }
 
     /// Adds a member before the first one whose name sorts after it (RFC 8785 order; the few members of a
     /// resource make a linear search the cheapest).
     private static func insertInOrder(_ fields: inout [(String, JSONValue)], _ key: String, _ value: JSONValue) {
+        if let last = fields.last, !JSONKeyOrder.precedes(key, last.0) {
+            fields.append((key, value))
+            return
+        }
         let position = fields.firstIndex { JSONKeyOrder.precedes(key, $0.0) } ?? fields.count
         fields.insert((key, value), at: position)
     }
