@@ -9,8 +9,9 @@ struct InputHashesTests {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let paths = try (0..<count).map { index -> String in
             let path = "\(directory)/input-\(index).bin"
-            // Sizes around the 4 MiB read size, so chunks are hashed one after the other.
-            let size = [0, 1, 4 << 20, (4 << 20) + 1, 9_000_001][index % 5]
+            // Sizes around the read size, so chunks are hashed one after the other (maybe by different threads).
+            let chunk = InputHashes.chunkSize
+            let size = [0, 1, chunk, chunk + 1, 2 * chunk + 300_001][index % 5]
             let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             return path
