@@ -116,8 +116,9 @@ public struct PlanPipeline: Sendable {
     static func reconcile(_ options: Options, config: TeprovConfig, retiring: RetiredState) throws
         -> ReconciledStage
     {
-        // The second core reads the snapshot and indexes its users meanwhile; the inputs are hashed at idle
-        // priority in the time left over (`InputHashes`).
+        // The second core reads the snapshot meanwhile; the inputs are hashed at idle priority in the time
+        // left over (`InputHashes`). The snapshot's users are indexed by the reconciler, later, on a core that
+        // then has time for it.
         let preparation = startPreparation(options, config: config)
         var reconciled = false
         defer { if !reconciled { preparation.hashes.stop() } }
@@ -139,8 +140,10 @@ public struct PlanPipeline: Sendable {
 
         let snapshot = try prepared.snapshot.get()
         let (info, targets) = (snapshot.info, snapshot.targets)
-        let managedCount = snapshot.indexes.managed.reduce(0) { $0 + ($1 ? 1 : 0) }
-        if liveRecords == 0, managedCount > 0, !options.allowEmptySource {
+        if liveRecords == 0, !options.allowEmptySource,
+            case let managedCount = OwnershipRule.managedCount(of: targets, pattern: config.externalIdPattern),
+            managedCount > 0
+        {
             throw TeprovError(
                 .input,
                 "the exports hold no valid user while the snapshot has \(managedCount) managed users; a plan would "
@@ -157,7 +160,6 @@ public struct PlanPipeline: Sendable {
             config: config, users: users, invalidRecords: invalid, targets: targets, snapshotComplete: info.complete,
             explain: options.explain)
         reconcileInput.explainDetails = explainDetails
-        reconcileInput.targetIndexes = snapshot.indexes
         let result = Reconciler.reconcile(reconcileInput)
         retiring.keep(reconcileInput, users, prepared, snapshot)
         reconciled = true
