@@ -1,10 +1,11 @@
-/// What `plan` prepares on the second core while the first reads the exports: the snapshot (its users are
-/// indexed by the reconciler, on a core of their own, while it looks for duplicate sources). The SHA-256 of the input files is worked out meanwhile at idle priority (`InputHashes`).
+/// What `plan` prepares on the second core while the first reads the exports: the snapshot with its
+/// users indexed. The SHA-256 of the input files is worked out meanwhile at idle priority (`InputHashes`).
 /// Failures are kept and thrown where the sequential pipeline would have met them.
 struct PlanPreparation: Sendable {
     struct Snapshot: Sendable {
         var info: SnapshotInfo
         var targets: [TargetUser]
+        var indexes: TargetIndexes
     }
 
     var snapshot: Result<Snapshot, any Error>
@@ -25,6 +26,7 @@ extension PlanPipeline {
         let snapshotOptions = SnapshotReader.Options(
             paths: Set(config.mappings.map(\.target)), keepRawResources: config.updateMethod == .put,
             allowIncomplete: options.allowIncompleteSnapshot)
+        let externalIdPattern = config.externalIdPattern
         let directory = options.directory
         let hashes = InputHashes(
             options.users + options.deleted
@@ -33,7 +35,8 @@ extension PlanPipeline {
         let work = BackgroundWork {
             let snapshot = Result { () throws -> PlanPreparation.Snapshot in
                 let (info, targets) = try SnapshotReader.read(path: snapshotPath, options: snapshotOptions)
-                return PlanPreparation.Snapshot(info: info, targets: targets)
+                let indexes = TargetIndexes(targets: targets, externalIdPattern: externalIdPattern)
+                return PlanPreparation.Snapshot(info: info, targets: targets, indexes: indexes)
             }
             return PlanPreparation(snapshot: snapshot, hashes: hashes)
         }

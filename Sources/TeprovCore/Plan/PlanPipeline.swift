@@ -116,9 +116,8 @@ public struct PlanPipeline: Sendable {
     static func reconcile(_ options: Options, config: TeprovConfig, retiring: RetiredState) throws
         -> ReconciledStage
     {
-        // The second core reads the snapshot meanwhile; the inputs are hashed at idle priority in the time
-        // left over (`InputHashes`). The snapshot's users are indexed by the reconciler, later, on a core that
-        // then has time for it.
+        // The second core reads the snapshot and indexes its users meanwhile; the inputs are hashed at idle
+        // priority in the time left over (`InputHashes`).
         let preparation = startPreparation(options, config: config)
         var reconciled = false
         defer { if !reconciled { preparation.hashes.stop() } }
@@ -140,10 +139,8 @@ public struct PlanPipeline: Sendable {
 
         let snapshot = try prepared.snapshot.get()
         let (info, targets) = (snapshot.info, snapshot.targets)
-        if liveRecords == 0, !options.allowEmptySource,
-            case let managedCount = OwnershipRule.managedCount(of: targets, pattern: config.externalIdPattern),
-            managedCount > 0
-        {
+        let managedCount = snapshot.indexes.managed.reduce(0) { $0 + ($1 ? 1 : 0) }
+        if liveRecords == 0, managedCount > 0, !options.allowEmptySource {
             throw TeprovError(
                 .input,
                 "the exports hold no valid user while the snapshot has \(managedCount) managed users; a plan would "
@@ -160,6 +157,7 @@ public struct PlanPipeline: Sendable {
             config: config, users: users, invalidRecords: invalid, targets: targets, snapshotComplete: info.complete,
             explain: options.explain)
         reconcileInput.explainDetails = explainDetails
+        reconcileInput.targetIndexes = snapshot.indexes
         let result = Reconciler.reconcile(reconcileInput)
         retiring.keep(reconcileInput, users, prepared, snapshot)
         reconciled = true

@@ -10,16 +10,6 @@ struct OwnershipRule {
         self.regex = pattern == TeprovConfig.defaultExternalIdPattern ? nil : try? TimeLimitedRegex(pattern: pattern)
     }
 
-    /// How many of `targets` teprov manages (an externalId matching `pattern`).
-    static func managedCount(of targets: [TargetUser], pattern: String) -> Int {
-        let rule = OwnershipRule(pattern: pattern)
-        return targets.withUnsafeBufferPointer { targets in
-            targets.indices.reduce(0) { count, index in
-                count + (targets[index].externalId.map { rule.isManaged($0) } == true ? 1 : 0)
-            }
-        }
-    }
-
     func isManaged(_ externalId: String) -> Bool {
         guard let regex else { return OwnershipRule.isGUID(externalId) }
         return (try? regex.firstMatch(in: externalId)) ?? false

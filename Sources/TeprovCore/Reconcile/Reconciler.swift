@@ -20,10 +20,8 @@ final class ReconcileRun {
     let slots: MappingSlots
     let requests: RequestBuilder
 
-    // Target indexes: built on another thread while the first steps run (they do not look targets up), and
-    // waited for before matching (`awaitIndexes`).
-    private(set) var indexes: TargetIndexes
-    private var pendingIndexes: BackgroundWork<TargetIndexes>?
+    // Target indexes.
+    let indexes: TargetIndexes
     var managed: [Bool] { indexes.managed }
 
     // Per-target state.
@@ -80,10 +78,6 @@ final class ReconcileRun {
         self.requests = RequestBuilder(config: input.config, slots: slots)
         if let indexes = input.targetIndexes, indexes.count == input.targets.count {
             self.indexes = indexes
-        } else if input.targets.count >= Self.backgroundIndexingThreshold {
-            self.indexes = TargetIndexes(targets: [], externalIdPattern: input.config.externalIdPattern)
-            let (targets, pattern) = (input.targets, input.config.externalIdPattern)
-            self.pendingIndexes = BackgroundWork { TargetIndexes(targets: targets, externalIdPattern: pattern) }
         } else {
             self.indexes = TargetIndexes(targets: input.targets, externalIdPattern: input.config.externalIdPattern)
         }
@@ -93,28 +87,12 @@ final class ReconcileRun {
         self.matchedBy = Array(repeating: nil, count: input.users.count)
     }
 
-    /// Below this many targets, the indexes are built before the first step (a thread is not worth it).
-    static let backgroundIndexingThreshold = 10_000
-
-    /// Waits for the target indexes being built on another thread (if any).
-    func awaitIndexes() {
-        guard let pending = pendingIndexes else { return }
-        pendingIndexes = nil
-        indexes =
-            (try? pending.value())
-            ?? TargetIndexes(targets: input.targets, externalIdPattern: input.config.externalIdPattern)
-    }
-
     func run() {
-        // The steps before matching read the users only (`--explain` also describes targets).
-        if !input.explain.isEmpty { awaitIndexes() }
         setUpExplain()
         protectFromInvalidRecords()
         dropDeletedDuplicatesOfUsers()
         skipRecordsWithoutMatchingValues()
-        // The duplicate-source indexes are built one per core; the target indexes meanwhile on a third thread.
         skipDuplicateSources()
-        awaitIndexes()
         matchUsers()
         skipContestedTargets()
         decideUsers()
