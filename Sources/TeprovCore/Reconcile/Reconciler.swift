@@ -150,10 +150,13 @@ final class ReconcileRun {
     // MARK: references
 
     func sourceReference(_ user: Int) -> SourceReference {
-        let desired = input.users[user]
-        return SourceReference(
-            id: desired.sourceId, userPrincipalName: desired.userPrincipalName, file: desired.origin.file,
-            line: desired.origin.line)
+        // Read in place: `input.users[user]` would copy the user, retaining and releasing all it holds.
+        input.users.withUnsafeBufferPointer { users in
+            let desired = users.baseAddress.unsafelyUnwrapped + user
+            return SourceReference(
+                id: desired.pointee.sourceId, userPrincipalName: desired.pointee.userPrincipalName,
+                file: desired.pointee.origin.file, line: desired.pointee.origin.line)
+        }
     }
 
     func targetReference(_ target: Int) -> TargetReference {
