@@ -122,11 +122,8 @@ extension ReconcileRun {
         let newUserName = slots.userNameSlot.flatMap { input.users[user].valueOnCreate(at: $0)?.scalarText }
         let operation = PlanOperation(
             id: "", action: .create, reason: "NotMatched", source: sourceReference(user), target: nil, matchedBy: nil,
-            changes: prepared?.changes
-                ?? input.users.withUnsafeBufferPointer { createChanges($0.baseAddress.unsafelyUnwrapped + user) },
-            request: prepared?.request
-                ?? input.users.withUnsafeBufferPointer { requests.create($0.baseAddress.unsafelyUnwrapped + user) },
-            precondition: nil)
+            changes: prepared?.changes ?? withUser(user, createChanges),
+            request: prepared?.request ?? withUser(user, requests.create), precondition: nil)
         pendingWrites.append(
             PendingWrite(
                 user: user, target: nil, operation: operation, newUserName: newUserName, newIdentity: identityText))

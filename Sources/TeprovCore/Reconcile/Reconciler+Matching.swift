@@ -1,21 +1,23 @@
 extension ReconcileRun {
     var matchers: [AttributeMapping] { slots.matchers }
 
+    /// Reads user `user` in place: `input.users[user]` copies the whole user (a retain and a release of every
+    /// reference it holds), even to read one value, and the reconciler reads a million users several times.
+    @inline(__always)
+    func withUser<Result>(_ user: Int, _ body: (UnsafePointer<DesiredUser>) -> Result) -> Result {
+        input.users.withUnsafeBufferPointer { users in body(users.baseAddress.unsafelyUnwrapped + user) }
+    }
+
     /// The value of the matching attribute at `position` in `matchers` for a user, as text.
     @inline(__always)
     func matchingValue(_ user: Int, _ position: Int) -> String? {
         guard let slot = slots.matcherSlots[position] else { return nil }
-        // Read in place: `input.users[user]` copied the whole user (a retain and a release of every reference
-        // it holds) to read one value, for each of a million users and each index.
-        return input.users.withUnsafeBufferPointer { users in
-            (users.baseAddress.unsafelyUnwrapped + user).pointee.value(at: slot)?.scalarText
-        }
+        return withUser(user) { $0.pointee.value(at: slot)?.scalarText }
     }
 
     /// The identity ThousandEyes will see: the work email if mapped and non-null, else the userName.
     func identity(of user: Int, onCreate: Bool = false) -> String? {
-        input.users.withUnsafeBufferPointer { users in
-            let desired = users.baseAddress.unsafelyUnwrapped + user
+        withUser(user) { desired in
             func text(_ slot: Int?) -> String? {
                 guard let slot else { return nil }
                 return (onCreate ? desired.pointee.valueOnCreate(at: slot) : desired.pointee.value(at: slot))?

@@ -150,10 +150,8 @@ final class ReconcileRun {
     // MARK: references
 
     func sourceReference(_ user: Int) -> SourceReference {
-        // Read in place: `input.users[user]` would copy the user, retaining and releasing all it holds.
-        input.users.withUnsafeBufferPointer { users in
-            let desired = users.baseAddress.unsafelyUnwrapped + user
-            return SourceReference(
+        withUser(user) { desired in
+            SourceReference(
                 id: desired.pointee.sourceId, userPrincipalName: desired.pointee.userPrincipalName,
                 file: desired.pointee.origin.file, line: desired.pointee.origin.line)
         }
