@@ -6,7 +6,8 @@ import Foundation
 #endif
 
 /// Writes a plan file in one serialization pass (SPEC §7 "Plan file"): the JSON in the plan layout
-/// (`JSONValue.Style.plan`) goes to the temporary file through a 1 MiB buffer while the same text without
+/// (`JSONValue.Style.plan`) goes to the temporary file through a 1 MiB buffer and an `UncachedFileAppender`
+/// (direct writes of whole blocks, around the page cache) while the same text without
 /// its whitespace and without the `digest` member, which is the plan's canonical (RFC 8785) form, is
 /// hashed. When sealing, the digest is then written into the 64 hex digits left for it, and the file is
 /// fsync'ed and renamed into place.
@@ -19,7 +20,8 @@ import Foundation
 /// are in canonical order at every level; an object that is not is sorted for both texts), and the
 /// digest is `plan.computeDigest()`; `PlanFileWriterTests` holds both to that.
 struct PlanFileWriter {
-    private let descriptor: Int32
+    /// The temporary file, written around the page cache where possible (`UncachedFileAppender`); `nil` in memory.
+    private let output: UncachedFileAppender?
     private let fileText: ByteSink
     private var flushed = 0
     private let canonical: ByteSink
@@ -41,7 +43,7 @@ struct PlanFileWriter {
     private var compactFrom = Int.max
 
     private init(descriptor: Int32, hashing: Bool) {
-        self.descriptor = descriptor
+        output = UncachedFileAppender(descriptor: descriptor)
         self.hashing = hashing
         self.inMemory = false
         fileText = ByteSink(capacity: Self.bufferSize + 4096)
@@ -51,7 +53,7 @@ struct PlanFileWriter {
     /// A writer that gathers the text of a chunk of operations in memory, in `texts` (emptied). Operations
     /// are compact, so their text is the file's and the canonical one at once: nothing else is gathered.
     private init(gathering texts: OperationChunks.Texts) {
-        descriptor = -1
+        output = nil
         hashing = false
         inMemory = true
         fileText = texts.text
@@ -96,6 +98,7 @@ struct PlanFileWriter {
             var writer = PlanFileWriter(descriptor: descriptor, hashing: true)
             let document = writer.prepare(placeholder)
             try writer.writeDocument(document)
+            // The digest's place was written with the rest: it is overwritten through the page cache.
             let hex = SHA256Digest.hexString(writer.hasher.finalize())
             guard let offset = writer.digestOffset else { throw writer.ioError(EINVAL) }
             let written = Array(hex.utf8).withUnsafeBytes { pwrite(descriptor, $0.baseAddress, 64, off_t(offset)) }
@@ -120,6 +123,7 @@ struct PlanFileWriter {
         write(document, depth: 0, topLevel: true)
         fileText.append(0x0A as UInt8)
         flushFileText()
+        if failure == nil, let error = output?.finish() { failure = error }
         if hashing { hashCanonical() }
         if let failure { throw ioError(failure) }
     }
@@ -265,7 +269,10 @@ struct PlanFileWriter {
             let texts = chunks.take(chunk)
             flushFileText()
             let text = texts.text.bytes
-            if failure == nil, let error = DescriptorWrite.all(text, to: descriptor) { failure = error }
+            if failure == nil, let output {
+                output.append(text)
+                failure = output.failure
+            }
             flushed += text.count
             hashCanonical()
             if hashing { hashLines(of: texts, first: chunk == 0) }
@@ -446,7 +453,10 @@ struct PlanFileWriter {
             return
         }
         let count = fileText.count
-        if let error = DescriptorWrite.all(fileText.bytes, to: descriptor) { failure = error }
+        if let output {
+            output.append(fileText.bytes)
+            failure = output.failure
+        }
         flushed += count
         fileText.removeAll()
     }
