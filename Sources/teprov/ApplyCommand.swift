@@ -87,7 +87,7 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MemoryTuning.restartWithHugePages()
+        MemoryTuning.restartWithHugePages(forInputs: [plan, offline])
         let status: Int32
         do {
             status = try await execute()

@@ -49,7 +49,7 @@ struct DiffCommand: AsyncParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
-        MemoryTuning.restartWithHugePages()
+        MemoryTuning.restartWithHugePages(forInputs: [old, new])
         let result: SnapshotDiffResult
         do {
             result = try await SnapshotDiff.compare(

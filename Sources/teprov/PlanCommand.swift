@@ -42,7 +42,9 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MemoryTuning.restartWithHugePages()
+        MemoryTuning.restartWithHugePages(
+            forInputs: [snapshot, directory.assignments, directory.groupMembers]
+                + (users + directory.deleted).map { Optional($0) })
         MemoryTuning.returnLargeBlocksToTheSystem()
         var options = PlanPipeline.Options(users: users, snapshot: snapshot)
         options.deleted = directory.deleted

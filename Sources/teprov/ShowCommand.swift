@@ -73,7 +73,7 @@ struct ShowCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        MemoryTuning.restartWithHugePages()
+        MemoryTuning.restartWithHugePages(forInputs: [plan])
         // The whole plan as JSON is the file itself when `teprov plan` wrote it: copy it rather than
         // rebuild and re-serialize hundreds of megabytes (the layout is checked while the digest is).
         let copiesFile = format == .json && actionLists.isEmpty && user == nil && !redact
