@@ -246,3 +246,37 @@ enum CSVTestInput {
         #expect(records.first?["accountEnabled"] == .bool(true))
     }
 }
+
+struct CSVSharedRowTextTests {
+    /// The address of a string's UTF-8 storage (`nil` for a small string kept inline).
+    private func storage(_ value: AttributeValue?) -> UnsafeRawPointer? {
+        guard case .string(let text)? = value else { return nil }
+        return text.utf8.withContiguousStorageIfAvailable { UnsafeRawPointer($0.baseAddress) } ?? nil
+    }
+
+    @Test(arguments: [true, false])
+    func aLongValueRepeatedInItsRowSharesTheEarlierString(_ prefetch: Bool) throws {
+        let text =
+            "userPrincipalName,mail,displayName,id\n"
+            + "megan.bowen@contoso.com,megan.bowen@contoso.com,Megan Bowen,49ad42a1-a3a5-4698-8e1a-a22d74be622c\n"
+            + "alex.wilber@contoso.com,alex.w@contoso.com,Alex Wilber,02ef4e16-b805-4a15-9ea2-7764acf442ce\n"
+            + "lidia.holloway@contoso.com,LIDIA.HOLLOWAY@contoso.com,Lidia,f5bc62b2-f267-46ef-ad31-5060fc7a1236\n"
+        let path = try CSVTestInput.write(Array(text.utf8))
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        var records: [SourceRecord] = []
+        let context = ReadContext(path: path, projection: nil) { records.append($0) }
+        _ = try CSVExportReader.read(path: path, context: context, chunkSize: 1 << 20, prefetch: prefetch)
+        try #require(records.count == 3)
+        // Equal bytes: one string, two fields.
+        #expect(records[0]["mail"] == .string("megan.bowen@contoso.com"))
+        #expect(records[0]["userPrincipalName"] == .string("megan.bowen@contoso.com"))
+        let shared = storage(records[0]["mail"])
+        #expect(shared != nil)
+        #expect(shared == storage(records[0]["userPrincipalName"]))
+        // Different values, and values that differ only in case, keep their own text.
+        #expect(records[1]["mail"] == .string("alex.w@contoso.com"))
+        #expect(records[2]["mail"] == .string("LIDIA.HOLLOWAY@contoso.com"))
+        #expect(records[2]["userPrincipalName"] == .string("lidia.holloway@contoso.com"))
+        #expect(storage(records[2]["mail"]) != storage(records[2]["userPrincipalName"]))
+    }
+}
