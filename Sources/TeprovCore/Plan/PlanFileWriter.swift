@@ -29,7 +29,8 @@ struct PlanFileWriter {
     private let hashing: Bool
     /// Where the digest's 64 hex digits start in the file, once written.
     private var digestOffset: Int?
-    private var failure: Int32?
+    /// The `errno` of the first write that failed (the output writes nothing after it).
+    private var failure: Int32? { output?.failure }
     /// `true` for a writer that only gathers text (a chunk of operations serialized on another thread): it
     /// never writes to a file nor hashes, and keeps both texts until they are appended to the real writer.
     private let inMemory: Bool
@@ -123,7 +124,7 @@ struct PlanFileWriter {
         write(document, depth: 0, topLevel: true)
         fileText.append(0x0A as UInt8)
         flushFileText()
-        if failure == nil, let error = output?.finish() { failure = error }
+        output?.finish()
         if hashing { hashCanonical() }
         if let failure { throw ioError(failure) }
     }
@@ -269,10 +270,7 @@ struct PlanFileWriter {
             let texts = chunks.take(chunk)
             flushFileText()
             let text = texts.text.bytes
-            if failure == nil, let output {
-                output.append(text)
-                failure = output.failure
-            }
+            output?.append(text)
             flushed += text.count
             hashCanonical()
             if hashing { hashLines(of: texts, first: chunk == 0) }
@@ -453,10 +451,7 @@ struct PlanFileWriter {
             return
         }
         let count = fileText.count
-        if let output {
-            output.append(fileText.bytes)
-            failure = output.failure
-        }
+        output?.append(fileText.bytes)
         flushed += count
         fileText.removeAll()
     }

@@ -45,11 +45,7 @@ public enum MemoryTuning {
 
     /// The sizes of the files at `paths` together (`nil` and what cannot be stat'ed count 0).
     static func inputBytes(_ paths: [String?]) -> Int {
-        paths.reduce(0) { total, path in
-            guard let path else { return total }
-            var status = stat()
-            return total + (stat(path, &status) == 0 ? Int(status.st_size) : 0)
-        }
+        paths.reduce(0) { total, path in total + (path.map(ExportReader.fileSize) ?? 0) }
     }
 
     /// Makes glibc serve every block of 1 MiB or more with its own mapping, returned to the system as soon as
